@@ -13,7 +13,7 @@
 #include "../runtime/error.h"
 
 struct berth_rootfs_opts {
-    bool no_pivot;   /* --no-pivot: MS_MOVE the rootfs onto / and chroot */
+    bool no_pivot;     /* --no-pivot: MS_MOVE the rootfs onto / and chroot */
     bool bind_devices; /* in a user namespace: bind-mount host device nodes instead of mknod */
     /* Called after every mount is in place and before pivot_root (the
      * createContainer hook point). May be NULL. */

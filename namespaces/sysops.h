@@ -7,11 +7,14 @@
 #ifndef BERTH_SYSOPS_H
 #define BERTH_SYSOPS_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct mount_attr;
 struct open_how;
+struct stat;
+struct statfs;
 
 #define BERTH_SYSOPS(X)                                                                            \
     X(int, mount,                                                                                  \
@@ -48,7 +51,12 @@ struct open_how;
       (from_dirfd, from_path, to_dirfd, to_path, flags))                                           \
     X(int, mount_setattr,                                                                          \
       (int dirfd, const char *path, unsigned int flags, struct mount_attr *attr, size_t size),     \
-      (dirfd, path, flags, attr, size))
+      (dirfd, path, flags, attr, size))                                                            \
+    X(int, fstatat, (int dirfd, const char *path, struct stat *st, int flags),                     \
+      (dirfd, path, st, flags))                                                                    \
+    X(int, fstatfs, (int fd, struct statfs *st), (fd, st))                                         \
+    X(int, unlinkat, (int dirfd, const char *path, int flags), (dirfd, path, flags))               \
+    X(int, umask, (mode_t mask), (mask)) /* returns the previous mask, never fails */
 
 #define BERTH_SYSOP_MEMBER(ret, name, params, args) ret(*name) params;
 struct berth_sysops {
@@ -58,5 +66,17 @@ struct berth_sysops {
 
 /* The table that calls the kernel. */
 extern const struct berth_sysops berth_sysops_linux;
+
+/* Closes *fd through the table (so a fake sees every close), keeps errno and
+ * leaves -1 behind; a no-op for fd < 0. */
+static inline void berth_sysops_closep(const struct berth_sysops *ops, int *fd)
+{
+    if (*fd >= 0) {
+        int saved = errno;
+        ops->close(*fd);
+        *fd = -1;
+        errno = saved;
+    }
+}
 
 #endif

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -31,8 +32,8 @@ static int sys_open_tree(int dirfd, const char *path, unsigned int flags)
     return (int)syscall(SYS_open_tree, dirfd, path, flags);
 }
 
-static int sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd,
-                          const char *to_path, unsigned int flags)
+static int sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path,
+                          unsigned int flags)
 {
     return (int)syscall(SYS_move_mount, from_dirfd, from_path, to_dirfd, to_path, flags);
 }
@@ -41,6 +42,11 @@ static int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
                              struct mount_attr *attr, size_t size)
 {
     return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
+}
+
+static int sys_umask(mode_t mask)
+{
+    return (int)umask(mask);
 }
 
 const struct berth_sysops berth_sysops_linux = {
@@ -65,4 +71,8 @@ const struct berth_sysops berth_sysops_linux = {
     .open_tree = sys_open_tree,
     .move_mount = sys_move_mount,
     .mount_setattr = sys_mount_setattr,
+    .fstatat = fstatat,
+    .fstatfs = fstatfs,
+    .unlinkat = unlinkat,
+    .umask = sys_umask,
 };
