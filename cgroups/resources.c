@@ -102,11 +102,10 @@ static int unified(struct writes *w, const berth_json *u, berth_error **err)
     return 0;
 }
 
-int berth_cgroup_v2_translate(const berth_json *config, struct berth_cgroup_write **ret,
+int berth_cgroup_v2_translate(const berth_json *res, struct berth_cgroup_write **ret,
                               size_t *ret_n, berth_error **err)
 {
     struct writes w = {0};
-    const berth_json *res = berth_json_get(berth_json_get(config, "linux"), "resources");
     const berth_json *sub;
     int r = 0;
     if ((sub = berth_json_get(res, "memory")) != NULL)
@@ -129,11 +128,11 @@ int berth_cgroup_v2_translate(const berth_json *config, struct berth_cgroup_writ
     return 0;
 }
 
-int berth_cgroup_v2_apply_resources(int dirfd, const berth_json *config, berth_error **err)
+int berth_cgroup_v2_apply_resources(int dirfd, const berth_json *resources, berth_error **err)
 {
     _cleanup_free_ struct berth_cgroup_write *writes = NULL;
     size_t n;
-    if (berth_cgroup_v2_translate(config, &writes, &n, err) < 0)
+    if (berth_cgroup_v2_translate(resources, &writes, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         _cleanup_close_ int fd = openat(dirfd, writes[i].file, O_WRONLY | O_CLOEXEC);

@@ -10,12 +10,12 @@ struct berth_cgroup_write {
     char value[128];
 };
 
-/* Translates the config's linux.resources (runtime-spec, v1-flavoured
- * numbers) into cgroup v2 files. Pure: tests check it byte for byte. */
-int berth_cgroup_v2_translate(const berth_json *config, struct berth_cgroup_write **ret,
+/* Translates a linux.resources object (runtime-spec, v1-flavoured numbers;
+ * NULL: nothing) into cgroup v2 files. Pure: tests check it byte for byte. */
+int berth_cgroup_v2_translate(const berth_json *resources, struct berth_cgroup_write **ret,
                               size_t *ret_n, berth_error **err);
 
 /* Translates and writes into the cgroup directory dirfd. */
-int berth_cgroup_v2_apply_resources(int dirfd, const berth_json *config, berth_error **err);
+int berth_cgroup_v2_apply_resources(int dirfd, const berth_json *resources, berth_error **err);
 
 #endif

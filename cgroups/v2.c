@@ -95,7 +95,8 @@ static int v2_create(const struct berth_context *ctx, const berth_config *c, con
         rmdir(path);
         return berth_error_new(err, saved, "open `%s`", path);
     }
-    if (berth_cgroup_v2_apply_resources(fd, c->json, err) < 0) {
+    if (berth_cgroup_v2_apply_resources(
+            fd, berth_json_get(berth_json_get(c->json, "linux"), "resources"), err) < 0) {
         rmdir(path);
         return berth_error_wrap(err, "cgroup `%s`", path);
     }

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cli_internal.h"
 #include "lifecycle.h"
+#include "listen_fds.h"
 #include "signals.h"
 
 struct command {
@@ -22,9 +25,10 @@ static int next_opt(int argc, char **argv, const char *shortopts, const struct o
                     const char *cmd, berth_error **err)
 {
     int c = getopt_long(argc, argv, shortopts, longopts, NULL);
-    if (c == '?' || c == ':')
-        return berth_error_new(err, 0, "%s: unknown flag or missing value: %s", cmd,
-                               argv[optind - 1]);
+    if (c == '?' || c == ':') {
+        berth_error_new(err, 0, "%s: unknown flag or missing value: %s", cmd, argv[optind - 1]);
+        return -2; /* not -1, which getopt uses for "no more flags" */
+    }
     return c;
 }
 
@@ -89,6 +93,8 @@ static int parse_create_opts(int argc, char **argv, bool allow_detach,
     if (want_args(argv[0], argc, 1, 1, err) < 0)
         return -1;
     o->id = argv[optind];
+    /* Socket activation, as runc: only the fds systemd meant for berth. */
+    o->listen_fds = berth_listen_fds_parse(getenv("LISTEN_PID"), getenv("LISTEN_FDS"), getpid());
     return 0;
 }
 
@@ -227,6 +233,28 @@ static int cmd_help(const struct berth_context *ctx, int argc, char **argv, bert
     return 0;
 }
 
+/* The helpers above, for the command files beside this one (cli_internal.h). */
+int berth_cli_next_opt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                       const char *cmd, berth_error **err)
+{
+    return next_opt(argc, argv, shortopts, longopts, cmd, err);
+}
+
+int berth_cli_want_args(const char *cmd, int argc, int min, int max, berth_error **err)
+{
+    return want_args(cmd, argc, min, max, err);
+}
+
+int berth_cli_id_only(int argc, char **argv, const char **ret_id, berth_error **err)
+{
+    return id_only(argc, argv, ret_id, err);
+}
+
+int berth_cli_parse_int(const char *flag, const char *s, int *ret, berth_error **err)
+{
+    return parse_int(flag, s, ret, err);
+}
+
 static const struct command commands[] = {
     {"create", "[flags] <id>", "create a container (its process waits for `start`)", cmd_create},
     {"start", "<id>", "start the process of a created container", cmd_start},
@@ -236,6 +264,15 @@ static const struct command commands[] = {
     {"kill", "[--all] <id> [signal]", "send a signal (default SIGTERM)", cmd_kill},
     {"delete", "[--force] <id>", "delete a container and everything it holds", cmd_delete},
     {"spec", "[--bundle dir] [--rootless]", "write a default config.json", cmd_spec},
+    {"pause", "<id>", "freeze every process of a container", berth_cmd_pause},
+    {"resume", "<id>", "thaw a paused container", berth_cmd_resume},
+    {"update", "[flags] <id>", "change the resource limits of a container", berth_cmd_update},
+    {"events", "[--stats] [--interval T] <id>", "print resource usage as JSON", berth_cmd_events},
+    {"exec", "[flags] <id> <cmd> [args]", "run a new process in a running container",
+     berth_cmd_exec},
+    {"ps", "[--format table|json] <id> [ps args]", "list the processes of a container",
+     berth_cmd_ps},
+    {"features", "", "print the runtime-spec features document", berth_cmd_features},
     {"help", "", "show this help", cmd_help},
 };
 

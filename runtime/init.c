@@ -11,6 +11,8 @@
 #include "../namespaces/rootfs.h"
 #include "../net/loopback.h"
 #include "cleanup.h"
+#include "console.h"
+#include "listen_fds.h"
 #include "process.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -39,6 +41,9 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
     if (chdir(c->process.cwd) < 0)
         return berth_error_new(err, errno, "chdir to cwd `%s` set in config.json",
                                c->process.cwd);
+    /* The pty comes from the container's devpts, before the user switch. */
+    if (c->process.terminal && berth_console_setup(ctx, &c->process, a->sock, err) < 0)
+        return -1;
     if (berth_process_apply(ctx, &c->process, err) < 0)
         return -1;
     return berth_process_find_executable(&c->process, ret_exe, err);
@@ -64,14 +69,18 @@ static int wait_for_start(const struct berth_init_args *a, berth_error **err)
  * container process, not berth's own setup. */
 static int exec_container(const struct berth_init_args *a, const char *exe, berth_error **err)
 {
-    unsigned first = 3 + (unsigned)a->preserve_fds;
+    unsigned first = 3 + (unsigned)a->listen_fds + (unsigned)a->preserve_fds;
     if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         return berth_error_new(err, errno, "close_range");
+    char **env = a->config->process.env;
+    /* LISTEN_PID is the pid the process sees: 1 in its own pid namespace. */
+    if (a->listen_fds > 0 && berth_listen_env(env, a->listen_fds, getpid(), &env, err) < 0)
+        return -1;
     if (sigprocmask(SIG_SETMASK, &a->orig_mask, NULL) < 0)
         return berth_error_new(err, errno, "sigprocmask");
     if (berth_seccomp_load_config(a->ctx, a->config, err) < 0)
         return -1;
-    execve(exe, a->config->process.args, a->config->process.env);
+    execve(exe, a->config->process.args, env);
     return berth_error_new_status(err, 255, errno, "exec \"%s\"", a->config->process.args[0]);
 }
 

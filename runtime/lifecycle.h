@@ -17,6 +17,7 @@ struct berth_create_opts {
     bool no_pivot;
     bool no_new_keyring;
     int preserve_fds;
+    int listen_fds;             /* systemd's LISTEN_FDS, when LISTEN_PID is berth: fds 3.. */
     bool detach;                /* run -d */
 };
 
@@ -42,5 +43,38 @@ int berth_list(const struct berth_context *ctx, enum berth_list_format format, b
 /* Writes config.json for `berth spec` into bundle (fails if it exists). */
 int berth_spec(const struct berth_context *ctx, const char *bundle, bool rootless,
                berth_error **err);
+
+/* `exec`: the string lists are NULL-terminated (NULL when not given) and
+ * point into argv; the library validates every value. */
+struct berth_exec_opts {
+    const char *id;
+    char **args;                /* the command; NULL or empty with process_file */
+    const char *process_file;   /* --process: a runtime-spec process JSON */
+    const char *console_socket; /* --console-socket */
+    const char *pid_file;       /* --pid-file */
+    const char *cwd;            /* --cwd */
+    char **env;                 /* --env NAME=VALUE */
+    const char *user;           /* --user uid[:gid] */
+    char **additional_gids;     /* --additional-gids (each may be a comma list) */
+    char **caps;                /* --cap CAP_X */
+    const char *apparmor;       /* --apparmor */
+    const char *process_label;  /* --process-label */
+    const char *cgroup;         /* --cgroup: a sub-cgroup of the container's */
+    int preserve_fds;           /* --preserve-fds */
+    bool tty, detach, no_new_privs, ignore_paused, no_subreaper;
+};
+/* Foreground: the process's exit status (128+N for signal N). Detached: 0
+ * once the process runs. Every failure has exit status 255, as in runc. */
+int berth_exec(const struct berth_context *ctx, const struct berth_exec_opts *o,
+               berth_error **err);
+
+enum berth_ps_format { BERTH_PS_TABLE, BERTH_PS_JSON };
+/* JSON: the host pids of the container's processes. Table: the host's
+ * `ps ps_args` (default -ef), filtered to those pids. */
+int berth_ps(const struct berth_context *ctx, const char *id, enum berth_ps_format format,
+             char *const *ps_args, FILE *out, berth_error **err);
+
+/* The runtime-spec features document. */
+int berth_features(const struct berth_context *ctx, FILE *out, berth_error **err);
 
 #endif

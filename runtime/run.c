@@ -6,40 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "foreground.h"
 #include "lifecycle.h"
 #include "spawn.h"
 #include "sync.h"
-
-static int exit_code(int wstatus)
-{
-    if (WIFEXITED(wstatus))
-        return WEXITSTATUS(wstatus);
-    if (WIFSIGNALED(wstatus))
-        return 128 + WTERMSIG(wstatus);
-    return 255;
-}
-
-/* Forwards every signal berth gets to the container until the init exits;
- * returns its wait status. Signals were blocked before the clone, so none is
- * lost in between. */
-static int forward_until_exit(struct berth_spawned *s, berth_error **err)
-{
-    sigset_t set;
-    sigfillset(&set);
-    for (;;) {
-        int wstatus;
-        pid_t r = waitpid(s->pid, &wstatus, WNOHANG);
-        if (r == s->pid)
-            return wstatus;
-        if (r < 0 && errno != EINTR)
-            return berth_error_new(err, errno, "waitpid %d", (int)s->pid);
-        siginfo_t si;
-        int sig = sigwaitinfo(&set, &si);
-        if (sig < 0 || sig == SIGCHLD)
-            continue;
-        syscall(SYS_pidfd_send_signal, s->pidfd, sig, NULL, 0);
-    }
-}
 
 /* After START, the init only writes to the socket when execve failed. */
 static int exec_error(struct berth_spawned *s, berth_error **err)
@@ -56,6 +26,10 @@ int berth_run(const struct berth_context *ctx, const struct berth_create_opts *o
               berth_error **err)
 {
     struct berth_spawned s;
+    /* Before the clone: orphans of a container without a pid namespace come
+     * to berth, which reaps them while it waits. */
+    if (!o->detach && berth_foreground_subreaper(err) < 0)
+        return -1;
     if (berth_spawn(ctx, o, BERTH_SPAWN_RUN, &s, err) < 0)
         return -1;
     int r = berth_sync_send(s.sock, BERTH_SYNC_START, err);
@@ -65,9 +39,10 @@ int berth_run(const struct berth_context *ctx, const struct berth_create_opts *o
         return 0;
     }
     if (r == 0) {
-        r = forward_until_exit(&s, err);
+        struct berth_foreground fg = {.pid = s.pid, .pidfd = s.pidfd, .master = s.console};
+        r = berth_foreground_wait(&fg, err);
         if (r >= 0) {
-            int code = exit_code(r);
+            int code = berth_foreground_exit_code(r);
             r = exec_error(&s, err) < 0 ? -1 : code;
         }
     }

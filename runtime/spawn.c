@@ -16,9 +16,12 @@
 #include "cleanup.h"
 #include "container_id.h"
 #include "fileutil.h"
+#include "foreground.h"
 #include "init.h"
+#include "listen_fds.h"
 #include "procfs.h"
 #include "sync.h"
+#include "terminal.h"
 
 static int check_options(const struct berth_context *ctx, const berth_config *c,
                          const struct berth_create_opts *o, enum berth_spawn_mode mode,
@@ -26,17 +29,18 @@ static int check_options(const struct berth_context *ctx, const berth_config *c,
 {
     if (o->preserve_fds < 0)
         return berth_error_new(err, 0, "--preserve-fds: must not be negative");
-    if (!c->process.terminal)
-        return 0;
-    if (o->console_socket != NULL)
-        return berth_error_new(err, ENOTSUP, "process.terminal with --console-socket");
-    if (mode == BERTH_SPAWN_CREATE || o->detach)
+    /* runc's rules: a detached terminal needs a socket to hand it to, and a
+     * socket is only for a detached terminal. */
+    bool detached = mode == BERTH_SPAWN_CREATE || o->detach;
+    if (detached && c->process.terminal && o->console_socket == NULL)
         return berth_error_new(err, 0,
                                "cannot allocate tty if berth will detach without setting "
                                "console socket");
-    berth_log(ctx, BERTH_LOG_WARN,
-              "process.terminal: no pty is allocated yet; the container uses berth's stdio");
-    return 0;
+    if ((!detached || !c->process.terminal) && o->console_socket != NULL)
+        return berth_error_new(err, 0,
+                               "cannot use console socket if berth will not detach or "
+                               "allocate tty");
+    return berth_fds_check(o->listen_fds, o->preserve_fds, err);
 }
 
 static int make_fifo(struct berth_container *c, berth_error **err)
@@ -49,19 +53,6 @@ static int make_fifo(struct berth_container *c, berth_error **err)
     if (fd < 0)
         return berth_error_new(err, errno, "open `%s`", BERTH_EXEC_FIFO);
     return fd;
-}
-
-/* Every catchable signal: `run` forwards them to the container, and they
- * must stay pending, not delivered, between clone and the wait loop. */
-static void forwardable_signals(sigset_t *set)
-{
-    sigfillset(set);
-    sigdelset(set, SIGKILL);
-    sigdelset(set, SIGSTOP);
-    sigdelset(set, SIGSEGV);
-    sigdelset(set, SIGBUS);
-    sigdelset(set, SIGILL);
-    sigdelset(set, SIGFPE);
 }
 
 static int save_state(const struct berth_context *ctx, struct berth_spawned *s,
@@ -133,7 +124,8 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
         close(s->container->dirfd);
         struct berth_init_args a = {.ctx = ctx, .config = s->config, .sock = sp[1],
                                     .fifo_fd = fifo_fd, .no_pivot = o->no_pivot,
-                                    .preserve_fds = o->preserve_fds, .orig_mask = s->orig_mask};
+                                    .preserve_fds = o->preserve_fds,
+                                    .listen_fds = o->listen_fds, .orig_mask = s->orig_mask};
         berth_init_main(&a);
     }
     close(sp[1]);
@@ -143,6 +135,9 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
     }
     s->pid = pid;
     s->sock = sp[0];
+    if (s->config->process.terminal &&
+        berth_sync_wait_fd(s->sock, s->pidfd, BERTH_SYNC_CONSOLE, &s->console, err) < 0)
+        return -1;
     if (berth_sync_wait(s->sock, s->pidfd, BERTH_SYNC_READY, err) < 0)
         return -1;
     return 0;
@@ -160,6 +155,12 @@ static int spawn_in_store(const struct berth_context *ctx, const struct berth_cr
         return -1;
     if (clone_init(ctx, s, o, fifo_fd, cg->dirfd, err) < 0)
         return -1;
+    if (s->console_sock >= 0) {
+        if (berth_terminal_send_fd(s->console_sock, s->console, err) < 0)
+            return berth_error_wrap(err, "console socket `%s`", o->console_socket);
+        close(s->console);
+        s->console = -1;
+    }
     if (save_state(ctx, s, cg, err) < 0 || write_pid_file(o->pid_file, s->pid, err) < 0)
         return -1;
     return 0;
@@ -169,13 +170,17 @@ int berth_spawn(const struct berth_context *ctx, const struct berth_create_opts 
                 enum berth_spawn_mode mode, struct berth_spawned *s, berth_error **err)
 {
     memset(s, 0, sizeof(*s));
-    s->pidfd = s->sock = -1;
+    s->pidfd = s->sock = s->console = s->console_sock = -1;
     if (berth_container_id_validate(o->id, err) < 0 ||
         berth_config_load(o->bundle != NULL ? o->bundle : ".", &s->config, err) < 0 ||
         check_options(ctx, s->config, o, mode, err) < 0)
         goto fail;
+    if (o->console_socket != NULL &&
+        (s->console_sock = berth_terminal_connect(o->console_socket, err)) < 0)
+        goto fail;
     sigset_t block;
-    forwardable_signals(&block);
+    /* `run` forwards them; they stay pending between clone and its wait. */
+    berth_forwardable_signals(&block);
     if (sigprocmask(mode == BERTH_SPAWN_RUN ? SIG_BLOCK : SIG_SETMASK,
                     mode == BERTH_SPAWN_RUN ? &block : NULL, &s->orig_mask) < 0) {
         berth_error_new(err, errno, "sigprocmask");
@@ -217,5 +222,9 @@ void berth_spawned_release(struct berth_spawned *s)
         close(s->pidfd);
     if (s->sock >= 0)
         close(s->sock);
-    s->pidfd = s->sock = -1;
+    if (s->console >= 0)
+        close(s->console);
+    if (s->console_sock >= 0)
+        close(s->console_sock);
+    s->pidfd = s->sock = s->console = s->console_sock = -1;
 }

@@ -25,6 +25,8 @@ struct berth_spawned {
     pid_t pid;
     int pidfd;
     int sock;           /* parent end, RUN mode only (else -1) */
+    int console;        /* process.terminal without --console-socket: the pty master */
+    int console_sock;   /* --console-socket, connected before anything is made */
     sigset_t orig_mask; /* RUN mode: forwarded signals stay blocked until the wait */
 };
 

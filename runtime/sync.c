@@ -4,8 +4,10 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static const char *type_name(uint32_t t)
 {
@@ -13,6 +15,11 @@ static const char *type_name(uint32_t t)
     case BERTH_SYNC_READY: return "READY";
     case BERTH_SYNC_START: return "START";
     case BERTH_SYNC_ERROR: return "ERROR";
+    case BERTH_SYNC_CONSOLE: return "CONSOLE";
+    case BERTH_SYNC_MAPS_DONE: return "MAPS_DONE";
+    case BERTH_SYNC_SECCOMP_FD: return "SECCOMP_FD";
+    case BERTH_SYNC_HOOKS: return "HOOKS";
+    case BERTH_SYNC_HOOKS_DONE: return "HOOKS_DONE";
     default: return "unknown";
     }
 }
@@ -34,7 +41,48 @@ int berth_sync_send(int sock, enum berth_sync_type type, berth_error **err)
     return 0;
 }
 
-static int receive(int sock, int pidfd, struct berth_sync_msg *m, berth_error **err)
+int berth_sync_send_fd(int sock, enum berth_sync_type type, int fd, berth_error **err)
+{
+    struct berth_sync_msg m = {.type = type};
+    struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct berth_sync_msg, text)};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u = {0};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = sizeof(u.buf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+        return berth_error_new(err, errno, "send %s to the parent", type_name(type));
+    return 0;
+}
+
+/* recvmsg with room for one SCM_RIGHTS fd; *ret_fd is -1 when none came. */
+static ssize_t recv_with_fd(int sock, struct berth_sync_msg *m, int *ret_fd)
+{
+    struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = sizeof(u.buf)};
+    *ret_fd = -1;
+    ssize_t r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    if (r < 0)
+        return r;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int)))
+            memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+    return r;
+}
+
+static int receive(int sock, int pidfd, struct berth_sync_msg *m, int *ret_fd, berth_error **err)
 {
     struct pollfd fds[2] = {{.fd = sock, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
     for (;;) {
@@ -50,7 +98,7 @@ static int receive(int sock, int pidfd, struct berth_sync_msg *m, berth_error **
             return berth_error_new(err, 0, "container init exited before it was ready");
     }
     memset(m, 0, sizeof(*m));
-    ssize_t r = recv(sock, m, sizeof(*m), 0);
+    ssize_t r = recv_with_fd(sock, m, ret_fd);
     if (r < 0)
         return berth_error_new(err, errno, "receive from the container init");
     if (r == 0)
@@ -63,11 +111,31 @@ static int receive(int sock, int pidfd, struct berth_sync_msg *m, berth_error **
 
 int berth_sync_wait(int sock, int pidfd, enum berth_sync_type expected, berth_error **err)
 {
+    return berth_sync_wait_fd(sock, pidfd, expected, NULL, err);
+}
+
+int berth_sync_wait_fd(int sock, int pidfd, enum berth_sync_type expected, int *ret_fd,
+                       berth_error **err)
+{
     struct berth_sync_msg m;
-    if (receive(sock, pidfd, &m, err) < 0)
+    int fd = -1;
+    if (receive(sock, pidfd, &m, &fd, err) < 0) {
+        if (fd >= 0)
+            close(fd);
         return -1;
-    if (m.type == expected)
+    }
+    if (m.type == expected && (ret_fd == NULL || fd >= 0)) {
+        if (ret_fd != NULL)
+            *ret_fd = fd;
+        else if (fd >= 0)
+            close(fd);
         return 0;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (m.type == expected)
+        return berth_error_new(err, 0, "container init protocol: %s without an fd",
+                               type_name(expected));
     if (m.type == BERTH_SYNC_ERROR) {
         int r = berth_error_new_status(err, m.status ? m.status : 1, 0, "%s", m.text);
         (*err)->errnum = m.errnum;
@@ -75,4 +143,35 @@ int berth_sync_wait(int sock, int pidfd, enum berth_sync_type expected, berth_er
     }
     return berth_error_new(err, 0, "container init protocol: expected %s, got %s",
                            type_name(expected), type_name(m.type));
+}
+
+int berth_sync_send_blob(int sock, enum berth_sync_type type, const void *data, size_t len,
+                         berth_error **err)
+{
+    if (berth_sync_send(sock, type, err) < 0)
+        return -1;
+    if (send(sock, data, len, MSG_NOSIGNAL) < 0)
+        return berth_error_new(err, errno, "send %s (%zu bytes)", type_name(type), len);
+    return 0;
+}
+
+int berth_sync_wait_blob(int sock, int pidfd, enum berth_sync_type expected, char **ret,
+                         berth_error **err)
+{
+    if (berth_sync_wait(sock, pidfd, expected, err) < 0)
+        return -1;
+    /* The blob follows its header (a peer that dies in between: n == 0). */
+    ssize_t n = recv(sock, NULL, 0, MSG_PEEK | MSG_TRUNC);
+    if (n < 0 || n > (1 << 20))
+        return berth_error_new(err, n < 0 ? errno : EMSGSIZE, "receive %s", type_name(expected));
+    char *buf = malloc((size_t)n + 1);
+    if (buf == NULL)
+        return berth_error_new(err, ENOMEM, "receive %s", type_name(expected));
+    if (recv(sock, buf, (size_t)n, 0) != n) {
+        free(buf);
+        return berth_error_new(err, errno, "receive %s", type_name(expected));
+    }
+    buf[n] = '\0';
+    *ret = buf;
+    return 0;
 }
