@@ -143,6 +143,11 @@ int berth_config_load(const char *bundle, berth_config **ret, berth_error **err)
 
 void berth_config_free(berth_config *c);
 
+/* Parses a document whose only section is "hooks" (berth saves the post*
+ * hooks so at create time); the other fields stay empty. */
+int berth_config_hooks_parse(const char *buf, size_t len, const char *what, berth_config **ret,
+                             berth_error **err);
+
 /* "pid" -> BERTH_NS_PID etc.; -1 when unknown. */
 int berth_ns_kind_from_name(const char *name);
 const char *berth_ns_kind_name(berth_ns_kind k);

@@ -1,6 +1,7 @@
 /* The `hooks` section of config.json: six lists of programs to run. */
 #include <limits.h>
 #include <stddef.h>
+#include <errno.h>
 #include <stdlib.h>
 
 #include "../runtime/cleanup.h"
@@ -66,4 +67,20 @@ void berth_config_free_hooks(berth_config *c)
         }
         free(l->items);
     }
+}
+
+int berth_config_hooks_parse(const char *buf, size_t len, const char *what, berth_config **ret,
+                             berth_error **err)
+{
+    berth_config *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return berth_error_new(err, ENOMEM, "%s", what);
+    berth_field_ctx x = {.what = what};
+    if (berth_json_parse(buf, len, what, &c->json, err) < 0 ||
+        berth_config_parse_hooks(&x, c->json, c, err) < 0) {
+        berth_config_free(c);
+        return -1;
+    }
+    *ret = c;
+    return 0;
 }

@@ -46,7 +46,7 @@ static int open_peer(int master, const char *path, berth_error **err)
  * opens or follows an existing entry); move_mount does not follow a symlink
  * at the target. A read-only /dev that lacks the placeholder keeps no
  * /dev/console: the terminal itself still works. */
-static int bind_console(const struct berth_context *ctx, const char *peer, berth_error **err)
+static int mount_console(const struct berth_context *ctx, const char *peer, berth_error **err)
 {
     const struct berth_sysops *ops = ctx->ops;
     if (ops->mknodat(AT_FDCWD, "/dev/console", S_IFREG | 0666, 0) < 0 && errno != EEXIST) {
@@ -95,7 +95,7 @@ static int set_size(int fd, const berth_process_config *p, berth_error **err)
 }
 
 int berth_console_setup(const struct berth_context *ctx, const berth_process_config *p, int sock,
-                        berth_error **err)
+                        bool bind_console, berth_error **err)
 {
     _cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0)
@@ -107,7 +107,8 @@ int berth_console_setup(const struct berth_context *ctx, const berth_process_con
     if (peer_path(master, path, sizeof(path), err) < 0)
         return -1;
     _cleanup_close_ int peer = open_peer(master, path, err);
-    if (peer < 0 || set_size(peer, p, err) < 0 || bind_console(ctx, path, err) < 0 ||
+    if (peer < 0 || set_size(peer, p, err) < 0 ||
+        (bind_console && mount_console(ctx, path, err) < 0) ||
         berth_sync_send_fd(sock, BERTH_SYNC_CONSOLE, master, err) < 0 ||
         become_stdio(peer, p->uid, err) < 0)
         return -1;

@@ -17,10 +17,12 @@
 #include "exec_process.h"
 #include "fileutil.h"
 #include "foreground.h"
+#include "listen_fds.h"
 #include "lifecycle.h"
 #include "signal_container.h"
 #include "store.h"
 #include "sync.h"
+#include "terminal.h"
 
 struct exec_run {
     struct berth_container *container;
@@ -32,6 +34,8 @@ struct exec_run {
     pid_t pid;      /* the new process, in the host pid namespace */
     int pidfd;
     int sock;       /* parent end */
+    int console_sock; /* --console-socket, connected before anything is made */
+    int master;     /* process.terminal: the pty master from the child */
     bool masked;    /* orig_mask holds the mask to restore */
     sigset_t orig_mask;
 };
@@ -49,30 +53,30 @@ static int check_status(const struct berth_container *c, bool ignore_paused, ber
     return 0;
 }
 
-/* The terminal is another module's work: until it offers a pty (TODO:
- * runtime/terminal.c), a process that asks for one is refused up front
- * rather than given berth's stdio. */
+/* runc's rules: a detached terminal needs a socket to hand it to, and a
+ * socket is only for a detached terminal. */
 static int check_terminal(const berth_process_config *p, const struct berth_exec_opts *o,
                           berth_error **err)
 {
-    if (!p->terminal && o->console_socket != NULL)
-        return berth_error_new(err, 0, "--console-socket needs a terminal (--tty or "
-                                       "process.terminal)");
-    if (p->terminal && o->detach && o->console_socket == NULL)
-        return berth_error_new(err, 0, "cannot allocate a tty when berth detaches without "
-                                       "--console-socket");
-    if (p->terminal)
-        return berth_error_new(err, ENOTSUP, "exec --tty (process.terminal): no pty support yet");
+    if (o->detach && p->terminal && o->console_socket == NULL)
+        return berth_error_new(err, 0, "cannot allocate tty if berth will detach without "
+                                       "setting console socket");
+    if ((!o->detach || !p->terminal) && o->console_socket != NULL)
+        return berth_error_new(err, 0, "cannot use console socket if berth will not detach "
+                                       "or allocate tty");
     return 0;
 }
 
-/* --cgroup names a directory below the container's own, never outside it. */
-static int open_cgroup(const berth_state *st, const char *sub, berth_error **err)
+/* --cgroup names a directory below the container's own, never outside it.
+ * *ret_fd is -1 when berth manages no cgroup: the process then stays in
+ * berth's. */
+static int open_cgroup(const berth_state *st, const char *sub, int *ret_fd, berth_error **err)
 {
+    *ret_fd = -1;
     if (st->cgroup_path == NULL) {
         if (sub != NULL)
             return berth_error_new(err, 0, "--cgroup: the container has no cgroup berth manages");
-        return -2; /* none: the process stays in berth's cgroup */
+        return 0;
     }
     if (sub != NULL && (sub[0] == '/' || strcmp(sub, "..") == 0 || strncmp(sub, "../", 3) == 0 ||
                         strstr(sub, "/../") != NULL ||
@@ -83,10 +87,10 @@ static int open_cgroup(const berth_state *st, const char *sub, berth_error **err
     if (snprintf(path, sizeof(path), "%s%s%s", st->cgroup_path, sub ? "/" : "", sub ? sub : "") >=
         (int)sizeof(path))
         return berth_error_new(err, ENAMETOOLONG, "--cgroup");
-    int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    *ret_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (*ret_fd < 0)
         return berth_error_new(err, errno, "open cgroup `%s`", path);
-    return fd;
+    return 0;
 }
 
 /* Every namespace the config lists, created or joined by path: the init
@@ -109,19 +113,20 @@ static int load(const struct berth_context *ctx, const struct berth_exec_opts *o
     if (berth_config_load(x->container->state->bundle, &x->config, err) < 0)
         return berth_error_wrap(err, "container \"%s\"", o->id);
     if (berth_exec_process_build(x->config, o, err) < 0 ||
-        check_terminal(&x->config->process, o, err) < 0)
+        check_terminal(&x->config->process, o, err) < 0 ||
+        berth_fds_check(0, o->preserve_fds, err) < 0)
         return -1;
     x->init_pidfd = berth_init_pidfd(x->container, err);
     if (x->init_pidfd < 0) {
         berth_error_free(err);
         return berth_error_new(err, 0, "cannot exec: container not running");
     }
-    x->cgroup_fd = open_cgroup(x->container->state, o->cgroup, err);
-    if (x->cgroup_fd == -2)
-        x->cgroup_fd = -1;
-    else if (x->cgroup_fd < 0)
+    if (open_cgroup(x->container->state, o->cgroup, &x->cgroup_fd, err) < 0)
         return -1;
     x->ns_flags = ns_flags(x->config);
+    if (o->console_socket != NULL &&
+        (x->console_sock = berth_terminal_connect(o->console_socket, err)) < 0)
+        return -1;
     /* Compiled (or found in the cache) here, installed by the child. */
     return berth_seccomp_prepare(ctx, x->config, &x->seccomp, err);
 }
@@ -194,6 +199,9 @@ static int start_child(const struct berth_context *ctx, const struct berth_exec_
     if (pid < 0)
         return -1;
     x->pid = pid;
+    if (x->config->process.terminal &&
+        berth_sync_wait_fd(x->sock, x->pidfd, BERTH_SYNC_CONSOLE, &x->master, err) < 0)
+        return -1;
     if (x->seccomp.notify && pass_listener(x, err) < 0)
         return -1;
     return wait_exec(x->sock, err);
@@ -222,13 +230,19 @@ static int run(const struct berth_context *ctx, const struct berth_exec_opts *o,
     x->masked = true;
     if (start_child(ctx, o, x, err) < 0)
         return -1;
+    if (x->console_sock >= 0) {
+        if (berth_terminal_send_fd(x->console_sock, x->master, err) < 0)
+            return berth_error_wrap(err, "console socket `%s`", o->console_socket);
+        close(x->master);
+        x->master = -1;
+    }
     if (o->pid_file != NULL && write_pid_file(o->pid_file, x->pid, err) < 0)
         return -1;
     if (o->detach) {
         x->pid = 0; /* it runs on without berth */
         return 0;
     }
-    struct berth_foreground fg = {.pid = x->pid, .pidfd = x->pidfd, .master = -1};
+    struct berth_foreground fg = {.pid = x->pid, .pidfd = x->pidfd, .master = x->master};
     int wstatus = berth_foreground_wait(&fg, err);
     if (wstatus < 0)
         return -1;
@@ -258,6 +272,8 @@ static void release(struct exec_run *x)
     close_fd(x->cgroup_fd);
     close_fd(x->pidfd);
     close_fd(x->sock);
+    close_fd(x->console_sock);
+    close_fd(x->master);
     berth_seccomp_prog_free(&x->seccomp);
     berth_config_free(x->config);
     berth_container_free(x->container);
@@ -266,7 +282,8 @@ static void release(struct exec_run *x)
 int berth_exec(const struct berth_context *ctx, const struct berth_exec_opts *o,
                berth_error **err)
 {
-    struct exec_run x = {.init_pidfd = -1, .cgroup_fd = -1, .pidfd = -1, .sock = -1};
+    struct exec_run x = {.init_pidfd = -1, .cgroup_fd = -1, .pidfd = -1, .sock = -1,
+                         .console_sock = -1, .master = -1};
     if (o->preserve_fds < 0)
         return berth_error_new_status(err, 255, 0, "--preserve-fds: must not be negative");
     int r = run(ctx, o, &x, err);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "console.h"
 #include "lsm.h"
 #include "process.h"
 #include "sync.h"
@@ -39,6 +40,9 @@ static int prepare(const struct berth_exec_child_args *a, char **ret_exe, berth_
     close(a->init_pidfd);
     if (chdir(p->cwd) < 0)
         return berth_error_new(err, errno, "chdir to cwd `%s`", p->cwd);
+    /* A pty of the container's devpts; the init's /dev/console stays as is. */
+    if (p->terminal && berth_console_setup(a->ctx, p, a->sock, false, err) < 0)
+        return -1;
     if (a->seccomp->early && install_seccomp(a, err) < 0)
         return -1;
     if (berth_process_apply(a->ctx, p, err) < 0)

@@ -20,17 +20,23 @@
 #include "../oci/json.h"
 #include "cleanup.h"
 #include "lifecycle.h"
-#include "seccomp_profile.h"
+#include "seccomp.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 
 #ifndef OCI_SPEC_VERSION
 #define OCI_SPEC_VERSION "1.2.0"
 #endif
 
+/* runc's list, less "remount": a config mount is always a new mount, and
+ * the kernel refuses MS_REMOUNT on one. */
 static const char *const mount_option_candidates[] = {
     "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion",
     "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion",
     "nolazytime", "nomand", "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private",
-    "ratime", "rbind", "rdev", "rdiratime", "relatime", "remount", "rexec", "rnoatime", "rnodev",
+    "ratime", "rbind", "rdev", "rdiratime", "relatime", "rexec", "rnoatime", "rnodev",
     "rnodiratime", "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro",
     "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid",
     "rsymfollow", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid",
@@ -60,10 +66,10 @@ static const struct {
     const char *name;
     unsigned long bit;
 } seccomp_flag_candidates[] = {
-    {"SECCOMP_FILTER_FLAG_TSYNC", 1UL << 0},
-    {"SECCOMP_FILTER_FLAG_LOG", 1UL << 1},
-    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1UL << 2},
-    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1UL << 5},
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
 /* An option counts when berth turns it into mount flags, propagation or
@@ -83,20 +89,28 @@ static bool mount_option_supported(const char *name)
     return ok;
 }
 
-/* Whether linux.seccomp written as `tmpl`, with `name` in place of its @,
- * passes berth's parser. */
-static bool seccomp_accepts(const char *tmpl, const char *name)
+/* A candidate is tried in a document written as `tmpl`, the name in place
+ * of its @. */
+struct probe {
+    const struct berth_context *ctx;
+    const char *tmpl;
+};
+
+/* Whether that linux.seccomp passes berth's parser and compiles to BPF
+ * (libseccomp refuses, for one, a big-endian architecture beside the
+ * native one). */
+static bool seccomp_accepts(const struct probe *pr, const char *name)
 {
     char doc[512];
-    const char *at = strchr(tmpl, '@');
-    snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - tmpl), tmpl, name, at + 1);
+    const char *at = strchr(pr->tmpl, '@');
+    snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - pr->tmpl), pr->tmpl, name, at + 1);
     berth_json *sc = NULL;
     berth_error *err = NULL;
-    struct berth_seccomp_profile p;
+    struct sock_filter *insns = NULL;
+    size_t n;
     bool ok = berth_json_parse(doc, strlen(doc), "features", &sc, &err) == 0 &&
-              berth_seccomp_profile_parse(sc, &p, &err) == 0;
-    if (ok)
-        berth_seccomp_profile_free(&p);
+              berth_seccomp_compile(pr->ctx, sc, &insns, &n, &err) == 0;
+    free(insns);
     berth_error_free(&err);
     berth_json_free(sc);
     return ok;
@@ -112,44 +126,50 @@ static bool seccomp_accepts(const char *tmpl, const char *name)
 #define PROBE_FLAG "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"@\"]}"
 
 /* The kernel knows a filter flag when seccomp() fails on the NULL program
- * (EFAULT) rather than on the flag (EINVAL). */
+ * (EFAULT) rather than on the flag (EINVAL). WAIT_KILLABLE_RECV is only
+ * valid beside NEW_LISTENER. */
 static bool kernel_has_seccomp_flag(unsigned long bit)
 {
+    if (bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+        bit |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
     return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, bit, NULL) < 0 && errno == EFAULT;
 }
 
+/* The names of `names` that `accept` takes (with `pr`), as a JSON list. */
 static void gen_list(berth_json_gen *g, const char *key, const char *const *names, size_t n,
-                     bool (*accept)(const char *, const char *), const char *tmpl)
+                     bool (*accept)(const struct probe *, const char *), const struct probe *pr)
 {
     berth_json_gen_string(g, key);
     berth_json_gen_array_open(g);
     for (size_t i = 0; i < n; i++)
-        if (accept(tmpl, names[i]))
+        if (accept(pr, names[i]))
             berth_json_gen_string(g, names[i]);
     berth_json_gen_array_close(g);
 }
 
-static bool accept_mount_option(const char *unused, const char *name)
+static bool accept_mount_option(const struct probe *unused, const char *name)
 {
     return mount_option_supported(name);
 }
 
-static void gen_seccomp(berth_json_gen *g)
+static void gen_seccomp(const struct berth_context *ctx, berth_json_gen *g)
 {
+    const struct probe action = {ctx, PROBE_ACTION}, op = {ctx, PROBE_OPERATOR},
+                       arch = {ctx, PROBE_ARCH}, flag = {ctx, PROBE_FLAG};
     berth_json_gen_string(g, "seccomp");
     berth_json_gen_map_open(g);
     berth_json_gen_kv_bool(g, "enabled", true);
     gen_list(g, "actions", seccomp_action_candidates, ARRAY_SIZE(seccomp_action_candidates),
-             seccomp_accepts, PROBE_ACTION);
+             seccomp_accepts, &action);
     gen_list(g, "operators", seccomp_operator_candidates,
-             ARRAY_SIZE(seccomp_operator_candidates), seccomp_accepts, PROBE_OPERATOR);
+             ARRAY_SIZE(seccomp_operator_candidates), seccomp_accepts, &op);
     gen_list(g, "archs", seccomp_arch_candidates, ARRAY_SIZE(seccomp_arch_candidates),
-             seccomp_accepts, PROBE_ARCH);
+             seccomp_accepts, &arch);
     for (int supported = 0; supported < 2; supported++) {
         berth_json_gen_string(g, supported ? "supportedFlags" : "knownFlags");
         berth_json_gen_array_open(g);
         for (size_t i = 0; i < ARRAY_SIZE(seccomp_flag_candidates); i++)
-            if (seccomp_accepts(PROBE_FLAG, seccomp_flag_candidates[i].name) &&
+            if (seccomp_accepts(&flag, seccomp_flag_candidates[i].name) &&
                 (!supported || kernel_has_seccomp_flag(seccomp_flag_candidates[i].bit)))
                 berth_json_gen_string(g, seccomp_flag_candidates[i].name);
         berth_json_gen_array_close(g);
@@ -185,14 +205,15 @@ static void gen_enabled(berth_json_gen *g, const char *key, bool enabled)
     berth_json_gen_map_close(g);
 }
 
-static void gen_linux(berth_json_gen *g)
+static void gen_linux(const struct berth_context *ctx, berth_json_gen *g)
 {
     berth_json_gen_string(g, "linux");
     berth_json_gen_map_open(g);
     berth_json_gen_string(g, "namespaces");
     berth_json_gen_array_open(g);
     for (int k = 0; k < BERTH_NS_COUNT; k++)
-        berth_json_gen_string(g, berth_ns_kind_name((berth_ns_kind)k));
+        if (k != BERTH_NS_USER || BERTH_FEATURES_USER_NAMESPACE)
+            berth_json_gen_string(g, berth_ns_kind_name((berth_ns_kind)k));
     berth_json_gen_array_close(g);
     gen_capabilities(g);
     berth_json_gen_string(g, "cgroup");
@@ -203,7 +224,7 @@ static void gen_linux(berth_json_gen *g)
     berth_json_gen_kv_bool(g, "systemdUser", false);
     berth_json_gen_kv_bool(g, "rdma", false);
     berth_json_gen_map_close(g);
-    gen_seccomp(g);
+    gen_seccomp(ctx, g);
     gen_enabled(g, "apparmor", false);
     gen_enabled(g, "selinux", false);
     gen_enabled(g, "intelRdt", false);
@@ -214,7 +235,7 @@ static void gen_linux(berth_json_gen *g)
     berth_json_gen_map_close(g);
 }
 
-static void gen_document(berth_json_gen *g)
+static void gen_document(const struct berth_context *ctx, berth_json_gen *g)
 {
     static const char *const hooks[] = BERTH_FEATURES_HOOKS;
     berth_json_gen_map_open(g);
@@ -227,7 +248,7 @@ static void gen_document(berth_json_gen *g)
     berth_json_gen_array_close(g);
     gen_list(g, "mountOptions", mount_option_candidates, ARRAY_SIZE(mount_option_candidates),
              accept_mount_option, NULL);
-    gen_linux(g);
+    gen_linux(ctx, g);
     const struct scmp_version *v = seccomp_version();
     char version[64];
     snprintf(version, sizeof(version), "%u.%u.%u", v->major, v->minor, v->micro);
@@ -238,12 +259,12 @@ static void gen_document(berth_json_gen *g)
     berth_json_gen_map_close(g);
 }
 
-int berth_features_json(char **ret, berth_error **err)
+int berth_features_json(const struct berth_context *ctx, char **ret, berth_error **err)
 {
     berth_json_gen *g = berth_json_gen_new(true);
     const char *text;
     size_t len;
-    gen_document(g);
+    gen_document(ctx, g);
     int r = berth_json_gen_result(g, &text, &len, err);
     if (r == 0 && (*ret = strdup(text)) == NULL)
         r = berth_error_new(err, ENOMEM, "features");
@@ -254,7 +275,7 @@ int berth_features_json(char **ret, berth_error **err)
 int berth_features(const struct berth_context *ctx, FILE *out, berth_error **err)
 {
     _cleanup_free_ char *json = NULL;
-    if (berth_features_json(&json, err) < 0)
+    if (berth_features_json(ctx, &json, err) < 0)
         return -1;
     fprintf(out, "%s\n", json);
     return 0;

@@ -14,7 +14,7 @@
 #include "console.h"
 #include "listen_fds.h"
 #include "process.h"
-#include "seccomp.h"
+#include "security.h"
 #include "sync.h"
 
 /* Everything up to READY: a failure here fails `create` with the error. */
@@ -22,15 +22,21 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
 {
     const berth_config *c = a->config;
     const struct berth_context *ctx = a->ctx;
-    if (berth_ns_join_paths(ctx, c, err) < 0)
+    if (berth_security_child_begin(a, err) < 0 || berth_ns_join_paths(ctx, c, err) < 0)
         return -1;
     if (c->ns[BERTH_NS_NETWORK].present && c->ns[BERTH_NS_NETWORK].path == NULL &&
         berth_net_loopback_up(err) < 0)
+        return -1;
+    if (berth_security_child_ns(a, err) < 0)
         return -1;
     if (berth_process_pre_rootfs(&c->process, err) < 0)
         return -1;
     struct berth_rootfs_opts ro = {.no_pivot = a->no_pivot,
                                    .bind_devices = c->ns[BERTH_NS_USER].present};
+    if (a->sec != NULL && a->sec->child_hooks) {
+        ro.before_pivot = berth_security_child_before_pivot;
+        ro.data = (void *)a;
+    }
     if (berth_rootfs_setup(ctx, c, &ro, err) < 0)
         return -1;
     if (c->hostname != NULL && ctx->ops->sethostname(c->hostname, strlen(c->hostname)) < 0)
@@ -42,9 +48,9 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
         return berth_error_new(err, errno, "chdir to cwd `%s` set in config.json",
                                c->process.cwd);
     /* The pty comes from the container's devpts, before the user switch. */
-    if (c->process.terminal && berth_console_setup(ctx, &c->process, a->sock, err) < 0)
+    if (c->process.terminal && berth_console_setup(ctx, &c->process, a->sock, true, err) < 0)
         return -1;
-    if (berth_process_apply(ctx, &c->process, err) < 0)
+    if (berth_security_child_process(a, err) < 0 || berth_process_apply(ctx, &c->process, err) < 0)
         return -1;
     return berth_process_find_executable(&c->process, ret_exe, err);
 }
@@ -78,7 +84,8 @@ static int exec_container(const struct berth_init_args *a, const char *exe, bert
         return -1;
     if (sigprocmask(SIG_SETMASK, &a->orig_mask, NULL) < 0)
         return berth_error_new(err, errno, "sigprocmask");
-    if (berth_seccomp_load_config(a->ctx, a->config, err) < 0)
+    /* startContainer hooks, the final CPU affinity, a late seccomp filter. */
+    if (berth_security_child_exec(a, err) < 0)
         return -1;
     execve(exe, a->config->process.args, env);
     return berth_error_new_status(err, 255, errno, "exec \"%s\"", a->config->process.args[0]);

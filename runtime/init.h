@@ -18,6 +18,7 @@ struct berth_init_args {
     int preserve_fds;   /* fds 3+listen_fds .. +N-1 survive the exec */
     int listen_fds;     /* socket activation: fds 3 .. 3+N-1, LISTEN_FDS/LISTEN_PID set */
     sigset_t orig_mask; /* the signal mask to restore before exec */
+    struct berth_security *sec; /* prepared by the parent (security.h); the child fills state_json */
 };
 
 __attribute__((noreturn)) void berth_init_main(const struct berth_init_args *a);

@@ -20,6 +20,8 @@
 #include "init.h"
 #include "listen_fds.h"
 #include "procfs.h"
+#include "hooks.h"
+#include "security.h"
 #include "sync.h"
 #include "terminal.h"
 
@@ -116,7 +118,8 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
         close(sp[0]), close(sp[1]);
         return -1;
     }
-    pid_t pid = berth_clone3(berth_ns_clone_flags(s->config), cgroup_fd, &s->pidfd, err);
+    uint64_t flags = berth_ns_clone_flags(s->config) & ~berth_security_clone_flags_drop(s->sec);
+    pid_t pid = berth_clone3(flags, cgroup_fd, &s->pidfd, err);
     if (pid == 0) {
         /* The state dir's fd carries the container's flock: the init must
          * not hold it while it waits for `start`. */
@@ -125,7 +128,8 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
         struct berth_init_args a = {.ctx = ctx, .config = s->config, .sock = sp[1],
                                     .fifo_fd = fifo_fd, .no_pivot = o->no_pivot,
                                     .preserve_fds = o->preserve_fds,
-                                    .listen_fds = o->listen_fds, .orig_mask = s->orig_mask};
+                                    .listen_fds = o->listen_fds, .orig_mask = s->orig_mask,
+                                    .sec = s->sec};
         berth_init_main(&a);
     }
     close(sp[1]);
@@ -135,8 +139,12 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
     }
     s->pid = pid;
     s->sock = sp[0];
+    if (berth_security_parent(ctx, s->sec, s->config, pid, s->pidfd, s->sock, err) < 0)
+        return -1;
     if (s->config->process.terminal &&
         berth_sync_wait_fd(s->sock, s->pidfd, BERTH_SYNC_CONSOLE, &s->console, err) < 0)
+        return -1;
+    if (berth_security_parent_listener(s->sec, s->config, pid, s->pidfd, s->sock, err) < 0)
         return -1;
     if (berth_sync_wait(s->sock, s->pidfd, BERTH_SYNC_READY, err) < 0)
         return -1;
@@ -161,7 +169,8 @@ static int spawn_in_store(const struct berth_context *ctx, const struct berth_cr
         close(s->console);
         s->console = -1;
     }
-    if (save_state(ctx, s, cg, err) < 0 || write_pid_file(o->pid_file, s->pid, err) < 0)
+    if (save_state(ctx, s, cg, err) < 0 || write_pid_file(o->pid_file, s->pid, err) < 0 ||
+        berth_hooks_save(s->container->dirfd, s->config, err) < 0)
         return -1;
     return 0;
 }
@@ -175,6 +184,15 @@ int berth_spawn(const struct berth_context *ctx, const struct berth_create_opts 
         berth_config_load(o->bundle != NULL ? o->bundle : ".", &s->config, err) < 0 ||
         check_options(ctx, s->config, o, mode, err) < 0)
         goto fail;
+    if ((s->sec = calloc(1, sizeof(*s->sec))) == NULL) {
+        berth_error_new(err, ENOMEM, "spawn");
+        goto fail;
+    }
+    if (berth_security_prepare(ctx, s->config, o->id, s->sec, err) < 0) {
+        free(s->sec);
+        s->sec = NULL;
+        goto fail;
+    }
     if (o->console_socket != NULL &&
         (s->console_sock = berth_terminal_connect(o->console_socket, err)) < 0)
         goto fail;
@@ -216,6 +234,11 @@ void berth_spawned_release(struct berth_spawned *s)
         s->container->state->annotations = NULL; /* borrowed from the config */
     berth_container_free(s->container);
     s->container = NULL;
+    if (s->sec != NULL) {
+        berth_security_release(s->sec);
+        free(s->sec);
+        s->sec = NULL;
+    }
     berth_config_free(s->config);
     s->config = NULL;
     if (s->pidfd >= 0)

@@ -28,6 +28,7 @@ struct berth_spawned {
     int console;        /* process.terminal without --console-socket: the pty master */
     int console_sock;   /* --console-socket, connected before anything is made */
     sigset_t orig_mask; /* RUN mode: forwarded signals stay blocked until the wait */
+    struct berth_security *sec; /* seccomp, maps, hooks, attrs (security.h); NULL early */
 };
 
 int berth_spawn(const struct berth_context *ctx, const struct berth_create_opts *o,

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
+
 static const char *type_name(uint32_t t)
 {
     switch (t) {
@@ -44,42 +46,9 @@ int berth_sync_send(int sock, enum berth_sync_type type, berth_error **err)
 int berth_sync_send_fd(int sock, enum berth_sync_type type, int fd, berth_error **err)
 {
     struct berth_sync_msg m = {.type = type};
-    struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct berth_sync_msg, text)};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u = {0};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+    if (berth_fd_send(sock, &m, offsetof(struct berth_sync_msg, text), fd) < 0)
         return berth_error_new(err, errno, "send %s to the parent", type_name(type));
     return 0;
-}
-
-/* recvmsg with room for one SCM_RIGHTS fd; *ret_fd is -1 when none came. */
-static ssize_t recv_with_fd(int sock, struct berth_sync_msg *m, int *ret_fd)
-{
-    struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof(u.buf)};
-    *ret_fd = -1;
-    ssize_t r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-    if (r < 0)
-        return r;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-            c->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
-    return r;
 }
 
 static int receive(int sock, int pidfd, struct berth_sync_msg *m, int *ret_fd, berth_error **err)
@@ -98,7 +67,7 @@ static int receive(int sock, int pidfd, struct berth_sync_msg *m, int *ret_fd, b
             return berth_error_new(err, 0, "container init exited before it was ready");
     }
     memset(m, 0, sizeof(*m));
-    ssize_t r = recv_with_fd(sock, m, ret_fd);
+    ssize_t r = berth_fd_recv(sock, m, sizeof(*m), ret_fd);
     if (r < 0)
         return berth_error_new(err, errno, "receive from the container init");
     if (r == 0)

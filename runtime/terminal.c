@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdpass.h"
 
 int berth_terminal_connect(const char *path, berth_error **err)
 {
@@ -39,23 +40,7 @@ int berth_terminal_send_fd(int sock, int fd, berth_error **err)
     /* The receivers (conmon, containerd's go-runc, runc's recvtty) read the
      * name into a buffer and take the fd from the one control message. */
     static const char name[] = "/dev/ptmx";
-    struct iovec iov = {.iov_base = (void *)name, .iov_len = sizeof(name) - 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u = {0};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    ssize_t n;
-    do
-        n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
+    if (berth_fd_send(sock, name, sizeof(name) - 1, fd) < 0)
         return berth_error_new(err, errno, "send the pty master to the console socket");
     return 0;
 }

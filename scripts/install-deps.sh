@@ -7,7 +7,7 @@ packages=(
     build-essential cmake pkg-config git       # build
     libseccomp-dev libcap-dev libyajl-dev libmnl-dev
     libcriterion-dev                            # unit tests
-    busybox-static jq iproute2 procps util-linux strace  # test image, integration tests
+    busybox-static jq iproute2 procps util-linux strace python3  # test image, integration tests
     qemu-system-x86 cpio kmod                   # tests/vm/run-in-vm.sh (cgroup v2 tests on hybrid hosts)
     runc crun hyperfine                         # comparisons and benchmarks
     clang-format shellcheck                     # style checks

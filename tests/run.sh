@@ -58,6 +58,15 @@ fi
 passed=$((passed + unit_pass))
 failed=$((failed + unit_total - unit_pass))
 
+# --- benchmark harness ---------------------------------------------------------
+section "benchmark harness tests (bench/tests)"
+if bash "$top/bench/tests/run.sh"; then
+    passed=$((passed + 1))
+else
+    echo "FAIL: bench/tests/run.sh"
+    failed=$((failed + 1))
+fi
+
 # --- integration tests -------------------------------------------------------
 section "integration tests ($BERTH_BIN)"
 if [ "$(id -u)" -ne 0 ]; then
@@ -111,6 +120,17 @@ for t in "${vm_files[@]}"; do
     cat "$vm_results" >>"$results"
     rm -f "$vm_results"
 done
+# The harness end to end, as a user runs it: berth and crun side by side.
+if [ "${BERTH_NO_BENCH:-0}" != 1 ]; then
+    section "benchmark: bench/run --quick --runtimes berth,crun"
+    if timeout 900 "$top/bench/run" --quick --runtimes berth,crun \
+        --berth "$BERTH_BIN" --out "$build/bench-quick"; then
+        grep -E '^\| *(berth|crun) ' "$build/bench-quick/report.md" | head -n 8
+        echo "PASS bench-quick" >>"$results"
+    else
+        echo "FAIL bench-quick" >>"$results"
+    fi
+fi
 passed=$((passed + $(grep -c '^PASS ' "$results")))
 failed=$((failed + $(grep -c '^FAIL ' "$results")))
 skipped=$(grep -c '^SKIP ' "$results")

@@ -26,9 +26,10 @@ import time
 
 
 def read_some(master, out, timeout):
+    """Reads what arrives within timeout; False once nothing more will."""
     r, _, _ = select.select([master], [], [], timeout)
     if not r:
-        return True
+        return None
     try:
         data = os.read(master, 4096)
     except OSError:  # EIO: the last peer closed
@@ -56,7 +57,7 @@ def main():
         if kind == "expect":
             deadline = time.monotonic() + 10
             while arg.encode() not in out and time.monotonic() < deadline:
-                if not read_some(master, out, 0.1):
+                if read_some(master, out, 0.1) is False:
                     break
             if arg.encode() not in out:
                 sys.stderr.write("ptyrun: never saw %r\n" % arg)
