@@ -67,12 +67,26 @@ int berth_ns_join_pid(const struct berth_context *ctx, const berth_config *c, be
 int berth_ns_join_paths(const struct berth_context *ctx, const berth_config *c,
                         berth_error **err)
 {
+    /* Every path is opened first: once the mount namespace is joined,
+     * /proc/<pid>/ns/... paths would resolve in the container's /proc. */
+    int fds[BERTH_NS_COUNT];
+    int r = 0;
+    for (int k = 0; k < BERTH_NS_COUNT; k++) {
+        fds[k] = -1;
+        if (r < 0 || k == BERTH_NS_PID || !c->ns[k].present || c->ns[k].path == NULL)
+            continue;
+        if ((fds[k] = open(c->ns[k].path, O_RDONLY | O_CLOEXEC)) < 0)
+            r = berth_error_new(err, errno, "open %s namespace `%s`",
+                                berth_ns_kind_name((berth_ns_kind)k), c->ns[k].path);
+    }
     /* The enum order is the join order: user first, then mount, ... */
     for (int k = 0; k < BERTH_NS_COUNT; k++) {
-        if (k == BERTH_NS_PID || !c->ns[k].present || c->ns[k].path == NULL)
+        if (fds[k] < 0)
             continue;
-        if (join_one(ctx, c, (berth_ns_kind)k, err) < 0)
-            return -1;
+        if (r == 0 && ctx->ops->setns(fds[k], berth_ns_kind_clone_flag((berth_ns_kind)k)) < 0)
+            r = berth_error_new(err, errno, "setns %s namespace `%s`",
+                                berth_ns_kind_name((berth_ns_kind)k), c->ns[k].path);
+        close(fds[k]);
     }
-    return 0;
+    return r;
 }

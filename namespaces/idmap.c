@@ -27,16 +27,17 @@ int berth_idmap_check(const berth_id_mapping *m, size_t n, const char *what, ber
     for (size_t i = 0; i < n; i++) {
         if (m[i].size == 0 || (uint64_t)m[i].container_id + m[i].size > (1ULL << 32) - 1 ||
             (uint64_t)m[i].host_id + m[i].size > (1ULL << 32) - 1)
-            return berth_error_new(err, 0, "%s[%zu]: range %u+%u (host %u) is empty or past "
-                                   "the last id 4294967294", what, i, m[i].container_id,
-                                   m[i].size, m[i].host_id);
+            return berth_error_new(err, 0,
+                                   "%s[%zu]: range %u+%u (host %u) is empty or past "
+                                   "the last id 4294967294",
+                                   what, i, m[i].container_id, m[i].size, m[i].host_id);
         for (size_t j = 0; j < i; j++) {
             if (overlaps(m[i].container_id, m[j].container_id, m[i].size, m[j].size))
-                return berth_error_new(err, 0, "%s[%zu]: containerID range overlaps %s[%zu]",
-                                       what, i, what, j);
-            if (overlaps(m[i].host_id, m[j].host_id, m[i].size, m[j].size))
-                return berth_error_new(err, 0, "%s[%zu]: hostID range overlaps %s[%zu]", what,
+                return berth_error_new(err, 0, "%s[%zu]: containerID range overlaps %s[%zu]", what,
                                        i, what, j);
+            if (overlaps(m[i].host_id, m[j].host_id, m[i].size, m[j].size))
+                return berth_error_new(err, 0, "%s[%zu]: hostID range overlaps %s[%zu]", what, i,
+                                       what, j);
         }
     }
     return 0;
@@ -50,8 +51,8 @@ int berth_idmap_format(const berth_id_mapping *m, size_t n, char **ret, berth_er
         return berth_error_new(err, ENOMEM, "id map");
     buf[0] = '\0';
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", m[i].container_id,
-                                m[i].host_id, m[i].size);
+        len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+                                m[i].size);
     *ret = buf;
     return 0;
 }
@@ -112,8 +113,10 @@ int berth_idmap_userns_fd(const berth_id_mapping *uid, size_t n_uid, const berth
         for (;;)
             pause();
     }
-    berth_config c = {.uid_mappings = (berth_id_mapping *)uid, .n_uid_mappings = n_uid,
-                      .gid_mappings = (berth_id_mapping *)gid, .n_gid_mappings = n_gid};
+    berth_config c = {.uid_mappings = (berth_id_mapping *)uid,
+                      .n_uid_mappings = n_uid,
+                      .gid_mappings = (berth_id_mapping *)gid,
+                      .n_gid_mappings = n_gid};
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
     int fd = -1;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hooks.h"
 #include "signal_container.h"
 #include "spawn.h"
 
@@ -29,8 +30,22 @@ static int kill_init(const struct berth_context *ctx, struct berth_container *c,
     return berth_pidfd_wait_exit(fd, KILL_WAIT_MS, err);
 }
 
+static int destroy(const struct berth_context *ctx, struct berth_container *c, berth_error **err);
+
 int berth_container_destroy(const struct berth_context *ctx, struct berth_container *c,
                             berth_error **err)
+{
+    berth_config *poststop = berth_hooks_poststop_load(c);
+    int r = destroy(ctx, c, err);
+    /* After the container is gone, before delete returns; warnings only. */
+    if (r == 0)
+        berth_hooks_poststop_run(ctx, poststop, c);
+    else
+        berth_config_free(poststop);
+    return r;
+}
+
+static int destroy(const struct berth_context *ctx, struct berth_container *c, berth_error **err)
 {
     if (c->state != NULL) {
         if (kill_init(ctx, c, err) < 0)

@@ -207,13 +207,6 @@ static int start_child(const struct berth_context *ctx, const struct berth_exec_
     return wait_exec(x->sock, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, berth_error **err)
-{
-    char buf[32];
-    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-    return berth_write_file_atomic(path, buf, (size_t)n, 0644, err);
-}
-
 static int run(const struct berth_context *ctx, const struct berth_exec_opts *o,
                struct exec_run *x, berth_error **err)
 {
@@ -236,7 +229,7 @@ static int run(const struct berth_context *ctx, const struct berth_exec_opts *o,
         close(x->master);
         x->master = -1;
     }
-    if (o->pid_file != NULL && write_pid_file(o->pid_file, x->pid, err) < 0)
+    if (berth_write_pid_file(o->pid_file, x->pid, err) < 0)
         return -1;
     if (o->detach) {
         x->pid = 0; /* it runs on without berth */

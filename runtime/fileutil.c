@@ -125,3 +125,12 @@ int berth_remove_dir_contents_at(int dirfd, berth_error **err)
     closedir(d);
     return r;
 }
+
+int berth_write_pid_file(const char *path, pid_t pid, berth_error **err)
+{
+    if (path == NULL)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+    return berth_write_file_atomic(path, buf, (size_t)n, 0644, err);
+}

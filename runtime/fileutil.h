@@ -20,6 +20,9 @@ int berth_write_file_atomic_at(int dirfd, const char *name, const void *data, si
 int berth_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
                             berth_error **err);
 
+/* --pid-file: pid in decimal, written atomically; nothing when path is NULL. */
+int berth_write_pid_file(const char *path, pid_t pid, berth_error **err);
+
 /* Writes all of data to fd, retrying short writes and EINTR. */
 int berth_write_all(int fd, const void *data, size_t len);
 

@@ -47,9 +47,9 @@ static bool own_ns(const berth_config *c, berth_ns_kind k)
 
 int berth_sysctl_check(const berth_config *c, const char *key, berth_error **err)
 {
-    static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-                                           "kernel.sem",    "kernel.shmall", "kernel.shmmax",
-                                           "kernel.shmmni", "kernel.shm_rmid_forced"};
+    static const char *const ipc_keys[] = {
+        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+        "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
     if (key[0] == '\0' || strstr(key, "..") != NULL || strchr(key, '/') != NULL)
         return berth_error_new(err, 0, "linux.sysctl: invalid key \"%s\"", key);
     const char *need = NULL;
@@ -66,12 +66,16 @@ int berth_sysctl_check(const berth_config *c, const char *key, berth_error **err
         need = "uts";
         ok = own_ns(c, BERTH_NS_UTS);
     } else {
-        return berth_error_new(err, 0, "linux.sysctl: \"%s\" is not namespaced: "
-                               "the container may not set it", key);
+        return berth_error_new(err, 0,
+                               "linux.sysctl: \"%s\" is not namespaced: "
+                               "the container may not set it",
+                               key);
     }
     if (!ok)
-        return berth_error_new(err, 0, "linux.sysctl: \"%s\" needs the container's own %s "
-                               "namespace", key, need);
+        return berth_error_new(err, 0,
+                               "linux.sysctl: \"%s\" needs the container's own %s "
+                               "namespace",
+                               key, need);
     return 0;
 }
 
@@ -127,13 +131,12 @@ static int apply_sysctl(const struct berth_linux_attrs *a, berth_error **err)
 
 /* --- linux.personality, process.scheduler, process.ioPriority ------------- */
 
-static int parse_personality(const berth_config *c, struct berth_linux_attrs *a,
-                             berth_error **err)
+static int parse_personality(const berth_config *c, struct berth_linux_attrs *a, berth_error **err)
 {
     const berth_json *o = NULL;
     berth_jpath pp = JPATH_KEY(&lxp, "personality");
-    int r = berth_field_object(&fx, berth_json_get(c->json, "linux"), &lxp, "personality", 0, &o,
-                               err);
+    int r =
+        berth_field_object(&fx, berth_json_get(c->json, "linux"), &lxp, "personality", 0, &o, err);
     if (r <= 0)
         return r;
     _cleanup_free_ char *domain = NULL;
@@ -168,10 +171,10 @@ static int lookup(const char *const *names, size_t n, const char *s)
 static int parse_sched_flags(const berth_json *o, const berth_jpath *sp,
                              struct berth_linux_attrs *a, berth_error **err)
 {
-    static const char *const names[] = {
-        "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",         "SCHED_FLAG_DL_OVERRUN",
-        "SCHED_FLAG_KEEP_POLICY",   "SCHED_FLAG_KEEP_PARAMS",     "SCHED_FLAG_UTIL_CLAMP_MIN",
-        "SCHED_FLAG_UTIL_CLAMP_MAX"};
+    static const char *const names[] = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
+                                        "SCHED_FLAG_DL_OVERRUN",    "SCHED_FLAG_KEEP_POLICY",
+                                        "SCHED_FLAG_KEEP_PARAMS",   "SCHED_FLAG_UTIL_CLAMP_MIN",
+                                        "SCHED_FLAG_UTIL_CLAMP_MAX"};
     char **flags = NULL;
     size_t n = 0;
     if (berth_field_strv(&fx, o, sp, "flags", 0, &flags, &n, err) < 0)
@@ -191,8 +194,8 @@ static int parse_sched_flags(const berth_json *o, const berth_jpath *sp,
 
 static int parse_scheduler(const berth_config *c, struct berth_linux_attrs *a, berth_error **err)
 {
-    static const char *const policies[] = {"SCHED_OTHER", "SCHED_FIFO",  "SCHED_RR",
-                                           "SCHED_BATCH", "SCHED_ISO",   "SCHED_IDLE",
+    static const char *const policies[] = {"SCHED_OTHER",   "SCHED_FIFO", "SCHED_RR",
+                                           "SCHED_BATCH",   "SCHED_ISO",  "SCHED_IDLE",
                                            "SCHED_DEADLINE"};
     const berth_json *o = NULL;
     berth_jpath sp = JPATH_KEY(&procp, "scheduler"), pp = JPATH_KEY(&sp, "policy");
@@ -280,8 +283,8 @@ static int parse_affinity(const berth_config *c, struct berth_linux_attrs *a, be
 {
     const berth_json *o = NULL;
     berth_jpath ap = JPATH_KEY(&procp, "execCPUAffinity");
-    int r = berth_field_object(&fx, berth_json_get(c->json, "process"), &procp,
-                               "execCPUAffinity", 0, &o, err);
+    int r = berth_field_object(&fx, berth_json_get(c->json, "process"), &procp, "execCPUAffinity",
+                               0, &o, err);
     if (r <= 0)
         return r;
     static const char *const keys[] = {"initial", "final"};
@@ -302,13 +305,12 @@ static int parse_affinity(const berth_config *c, struct berth_linux_attrs *a, be
 
 /* --- linux.timeOffsets ---------------------------------------------------- */
 
-static int parse_time_offsets(const berth_config *c, struct berth_linux_attrs *a,
-                              berth_error **err)
+static int parse_time_offsets(const berth_config *c, struct berth_linux_attrs *a, berth_error **err)
 {
     const berth_json *o = NULL;
     berth_jpath tp = JPATH_KEY(&lxp, "timeOffsets");
-    int r = berth_field_object(&fx, berth_json_get(c->json, "linux"), &lxp, "timeOffsets", 0, &o,
-                               err);
+    int r =
+        berth_field_object(&fx, berth_json_get(c->json, "linux"), &lxp, "timeOffsets", 0, &o, err);
     if (r <= 0)
         return r;
     if (!c->ns[BERTH_NS_TIME].present || c->ns[BERTH_NS_TIME].path != NULL)
@@ -352,20 +354,24 @@ static int check_lsm(const berth_config *c, berth_error **err)
     const berth_process_config *p = &c->process;
     if (p->apparmor_profile != NULL && p->apparmor_profile[0] != '\0' &&
         access("/sys/kernel/security/apparmor", F_OK) < 0)
-        return berth_error_new(err, 0, "process.apparmorProfile \"%s\": AppArmor is not "
-                               "enabled on this host", p->apparmor_profile);
+        return berth_error_new(err, 0,
+                               "process.apparmorProfile \"%s\": AppArmor is not "
+                               "enabled on this host",
+                               p->apparmor_profile);
     if (p->selinux_label != NULL && p->selinux_label[0] != '\0' &&
         access("/sys/fs/selinux/enforce", F_OK) < 0)
-        return berth_error_new(err, 0, "process.selinuxLabel \"%s\": SELinux is not enabled on "
-                               "this host", p->selinux_label);
+        return berth_error_new(err, 0,
+                               "process.selinuxLabel \"%s\": SELinux is not enabled on "
+                               "this host",
+                               p->selinux_label);
     if (p->apparmor_profile != NULL || p->selinux_label != NULL)
-        return berth_error_new(err, ENOTSUP, "process.apparmorProfile/selinuxLabel: berth "
+        return berth_error_new(err, ENOTSUP,
+                               "process.apparmorProfile/selinuxLabel: berth "
                                "cannot apply LSM labels yet");
     return 0;
 }
 
-int berth_linux_attrs_parse(const berth_config *c, struct berth_linux_attrs *ret,
-                            berth_error **err)
+int berth_linux_attrs_parse(const berth_config *c, struct berth_linux_attrs *ret, berth_error **err)
 {
     memset(ret, 0, sizeof(*ret));
     if (check_lsm(c, err) < 0 || parse_sysctl(c, ret, err) < 0 ||
@@ -399,11 +405,12 @@ int berth_linux_attrs_apply_ns(const struct berth_linux_attrs *a, berth_error **
 int berth_linux_attrs_apply_process(const struct berth_linux_attrs *a, berth_error **err)
 {
     if (a->has_personality && personality(a->personality) < 0)
-        return berth_error_new(err, errno, "linux.personality: personality(%#lx)",
-                               a->personality);
+        return berth_error_new(err, errno, "linux.personality: personality(%#lx)", a->personality);
     if (a->has_scheduler) {
-        struct sched_attr attr = {.size = sizeof(attr), .sched_policy = a->sched.policy,
-                                  .sched_flags = a->sched.flags, .sched_nice = a->sched.nice,
+        struct sched_attr attr = {.size = sizeof(attr),
+                                  .sched_policy = a->sched.policy,
+                                  .sched_flags = a->sched.flags,
+                                  .sched_nice = a->sched.nice,
                                   .sched_priority = a->sched.priority,
                                   .sched_runtime = a->sched.runtime,
                                   .sched_deadline = a->sched.deadline,

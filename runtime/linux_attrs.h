@@ -18,7 +18,7 @@
 #include "error.h"
 
 struct berth_sysctl {
-    const char *key;   /* borrowed from the config's JSON tree */
+    const char *key; /* borrowed from the config's JSON tree */
     const char *value;
 };
 
@@ -38,8 +38,8 @@ struct berth_linux_attrs {
     int ioprio; /* IOPRIO_PRIO_VALUE(class, level) */
     bool has_cpus_initial, has_cpus_final;
     cpu_set_t cpus_initial, cpus_final;
-    bool has_time_offsets; /* the init unshares the time namespace itself */
-    char time_offsets[128];  /* text for /proc/self/timens_offsets */
+    bool has_time_offsets;  /* the init unshares the time namespace itself */
+    char time_offsets[128]; /* text for /proc/self/timens_offsets */
 };
 
 int berth_linux_attrs_parse(const berth_config *c, struct berth_linux_attrs *ret,

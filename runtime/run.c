@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "foreground.h"
+#include "hooks.h"
 #include "lifecycle.h"
 #include "spawn.h"
 #include "sync.h"
@@ -33,6 +34,8 @@ int berth_run(const struct berth_context *ctx, const struct berth_create_opts *o
     if (berth_spawn(ctx, o, BERTH_SPAWN_RUN, &s, err) < 0)
         return -1;
     int r = berth_sync_send(s.sock, BERTH_SYNC_START, err);
+    if (r == 0)
+        berth_hooks_poststart(ctx, s.container);
     if (r == 0 && o->detach) {
         sigprocmask(SIG_SETMASK, &s.orig_mask, NULL);
         berth_spawned_release(&s);

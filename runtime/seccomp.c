@@ -49,8 +49,7 @@ static int add_rules(const struct berth_context *ctx, scmp_filter_ctx f,
 
 /* The BPF of a filter context, through a memfd (libseccomp 2.5 exports to
  * an fd only). */
-static int export_bpf(scmp_filter_ctx f, struct sock_filter **ret, size_t *ret_n,
-                      berth_error **err)
+static int export_bpf(scmp_filter_ctx f, struct sock_filter **ret, size_t *ret_n, berth_error **err)
 {
     _cleanup_close_ int fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
     if (fd < 0)

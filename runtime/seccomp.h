@@ -30,10 +30,10 @@
 struct berth_seccomp_prog {
     struct sock_filter *insns; /* malloc'd; NULL when the config has no seccomp */
     size_t n;
-    unsigned flags;  /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
-    bool notify;     /* NEW_LISTENER: install returns the listener fd */
-    bool early;      /* install before the user switch (see above) */
-    char *listener_path;     /* copies, for the parent */
+    unsigned flags;      /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+    bool notify;         /* NEW_LISTENER: install returns the listener fd */
+    bool early;          /* install before the user switch (see above) */
+    char *listener_path; /* copies, for the parent */
     char *listener_metadata;
 };
 

@@ -19,8 +19,7 @@ struct berth_seccomp_key {
 };
 
 /* SHA-256 of the canonical section + arch + libseccomp version. */
-int berth_seccomp_cache_key(const berth_json *sc, struct berth_seccomp_key *ret,
-                            berth_error **err);
+int berth_seccomp_cache_key(const berth_json *sc, struct berth_seccomp_key *ret, berth_error **err);
 
 /* 1 and the program on a hit; 0 on a miss or an unusable entry. */
 int berth_seccomp_cache_get(const struct berth_seccomp_key *key, struct sock_filter **ret,

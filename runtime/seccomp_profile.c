@@ -131,9 +131,12 @@ static int parse_op(const berth_json *o, const berth_jpath *at, enum scmp_compar
         const char *name;
         enum scmp_compare op;
     } ops[] = {
-        {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-        {"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-        {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+        {"SCMP_CMP_NE", SCMP_CMP_NE},
+        {"SCMP_CMP_LT", SCMP_CMP_LT},
+        {"SCMP_CMP_LE", SCMP_CMP_LE},
+        {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+        {"SCMP_CMP_GE", SCMP_CMP_GE},
+        {"SCMP_CMP_GT", SCMP_CMP_GT},
         {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
     };
     _cleanup_free_ char *op = NULL;
@@ -161,8 +164,7 @@ static int parse_args(const berth_json *entry, const berth_jpath *at, struct scm
         return r;
     berth_jpath ap = JPATH_KEY(at, "args");
     if (a->u.array.len > 6)
-        return berth_field_error(&fx, &ap, 0, err, "at most 6 conditions, got %zu",
-                                 a->u.array.len);
+        return berth_field_error(&fx, &ap, 0, err, "at most 6 conditions, got %zu", a->u.array.len);
     unsigned seen = 0;
     for (size_t i = 0; i < a->u.array.len; i++) {
         const berth_json *o = a->u.array.items[i];
@@ -180,8 +182,8 @@ static int parse_args(const berth_json *entry, const berth_jpath *at, struct scm
         if (seen & (1U << idx))
             *ret_shared_index = true;
         seen |= 1U << idx;
-        cmps[(*ret_n)++] = (struct scmp_arg_cmp){
-            .arg = (unsigned)idx, .op = op, .datum_a = v1, .datum_b = v2};
+        cmps[(*ret_n)++] =
+            (struct scmp_arg_cmp){.arg = (unsigned)idx, .op = op, .datum_a = v1, .datum_b = v2};
     }
     return 0;
 }
@@ -228,8 +230,7 @@ static int parse_entry(const berth_json *e, const berth_jpath *at, struct berth_
     return 0;
 }
 
-static int parse_listener(const berth_json *sc, struct berth_seccomp_profile *p,
-                          berth_error **err)
+static int parse_listener(const berth_json *sc, struct berth_seccomp_profile *p, berth_error **err)
 {
     const berth_json *lp = berth_json_get(sc, "listenerPath");
     const berth_json *lm = berth_json_get(sc, "listenerMetadata");
@@ -251,8 +252,8 @@ int berth_seccomp_profile_parse(const berth_json *sc, struct berth_seccomp_profi
 {
     memset(p, 0, sizeof(*p));
     const berth_json *rules = NULL;
-    if (parse_action(sc, &scp, "defaultAction", "defaultErrnoRet", &p->default_action,
-                     &p->notify, err) < 0)
+    if (parse_action(sc, &scp, "defaultAction", "defaultErrnoRet", &p->default_action, &p->notify,
+                     err) < 0)
         return -1;
     if (p->default_action == SCMP_ACT_NOTIFY) {
         berth_jpath dp = JPATH_KEY(&scp, "defaultAction");

@@ -30,8 +30,8 @@ struct berth_seccomp_profile {
     uint32_t default_action;
     uint32_t arches[16]; /* SCMP_ARCH_* */
     size_t n_arches;
-    unsigned flags; /* SECCOMP_FILTER_FLAG_* requested by linux.seccomp.flags */
-    bool notify;    /* some action is SCMP_ACT_NOTIFY */
+    unsigned flags;                /* SECCOMP_FILTER_FLAG_* requested by linux.seccomp.flags */
+    bool notify;                   /* some action is SCMP_ACT_NOTIFY */
     const char *listener_path;     /* borrowed; NULL when absent */
     const char *listener_metadata; /* borrowed; NULL when absent */
     struct berth_seccomp_rule *rules;

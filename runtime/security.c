@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "../namespaces/idmap.h"
@@ -35,19 +36,18 @@ static int check_userns(const berth_config *c, berth_error **err)
     return 0;
 }
 
-int berth_security_prepare(const struct berth_context *ctx, const berth_config *c,
-                           const char *id, struct berth_security *ret, berth_error **err)
+int berth_security_prepare(const struct berth_context *ctx, const berth_config *c, const char *id,
+                           struct berth_security *ret, berth_error **err)
 {
     memset(ret, 0, sizeof(*ret));
     ret->id = id;
     const berth_ns_config *user = &c->ns[BERTH_NS_USER];
-    ret->write_maps = user->present && user->path == NULL &&
-                      (c->n_uid_mappings > 0 || c->n_gid_mappings > 0);
+    ret->write_maps =
+        user->present && user->path == NULL && (c->n_uid_mappings > 0 || c->n_gid_mappings > 0);
     warn_caps(ctx, c);
     ret->child_hooks = c->hooks_prestart.len > 0 || c->hooks_create_runtime.len > 0 ||
                        c->hooks_create_container.len > 0 || c->hooks_start_container.len > 0;
-    if (check_userns(c, err) < 0 ||
-        berth_linux_attrs_parse(c, &ret->attrs, err) < 0)
+    if (check_userns(c, err) < 0 || berth_linux_attrs_parse(c, &ret->attrs, err) < 0)
         return -1;
     if (berth_seccomp_prepare(ctx, c, &ret->seccomp, err) < 0) {
         berth_linux_attrs_free(&ret->attrs);
@@ -77,9 +77,14 @@ static int creating_state(const struct berth_security *s, const berth_config *c,
     char created[64];
     if (berth_rfc3339_now(created, sizeof(created), err) < 0)
         return -1;
-    berth_state st = {.oci_version = c->oci_version, .id = (char *)s->id,
-                      .bundle = c->bundle, .rootfs = c->root_path, .created = created,
-                      .pid = pid, .owner = "", .annotations = (berth_json *)c->annotations};
+    berth_state st = {.oci_version = c->oci_version,
+                      .id = (char *)s->id,
+                      .bundle = c->bundle,
+                      .rootfs = c->root_path,
+                      .created = created,
+                      .pid = pid,
+                      .owner = "",
+                      .annotations = (berth_json *)c->annotations};
     return berth_state_to_json(&st, "creating", false, ret, err);
 }
 
@@ -96,8 +101,7 @@ static int parent_hooks(struct berth_security *s, const berth_config *c, pid_t p
 }
 
 int berth_security_parent(const struct berth_context *ctx, struct berth_security *s,
-                          const berth_config *c, pid_t pid, int pidfd, int sock,
-                          berth_error **err)
+                          const berth_config *c, pid_t pid, int pidfd, int sock, berth_error **err)
 {
     if (s->write_maps && (berth_idmap_write(pid, c, err) < 0 ||
                           berth_sync_send(sock, BERTH_SYNC_MAPS_DONE, err) < 0))
@@ -122,8 +126,30 @@ int berth_security_parent_listener(struct berth_security *s, const berth_config 
 
 /* --- the child's side ----------------------------------------------------- */
 
+/* CVE-2019-5736: until its execve, the init is the berth binary. Where
+ * processes of the container (or of others) share its pid namespace, they
+ * could open /proc/<init>/exe and, once berth is gone, reopen it for
+ * writing. A non-dumpable process's /proc/<pid>/exe needs CAP_SYS_PTRACE
+ * over it; execve of the container binary makes the process dumpable again.
+ * One prctl, only where the pid namespace is shared; not with a new user
+ * namespace, where /proc/self would then belong to the host's root and the
+ * init could no longer write its own oom_score_adj (and the container's
+ * root is not the host's anyway). */
+static int guard_exe(const berth_config *c, berth_error **err)
+{
+    const berth_ns_config *pid = &c->ns[BERTH_NS_PID];
+    const berth_ns_config *user = &c->ns[BERTH_NS_USER];
+    if ((pid->present && pid->path == NULL) || (user->present && user->path == NULL))
+        return 0;
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return berth_error_new(err, errno, "prctl PR_SET_DUMPABLE 0");
+    return 0;
+}
+
 int berth_security_child_begin(const struct berth_init_args *a, berth_error **err)
 {
+    if (guard_exe(a->config, err) < 0)
+        return -1;
     if (a->sec == NULL || !a->sec->write_maps)
         return 0;
     if (berth_sync_wait(a->sock, -1, BERTH_SYNC_MAPS_DONE, err) < 0)
@@ -131,7 +157,8 @@ int berth_security_child_begin(const struct berth_init_args *a, berth_error **er
     /* Born with the host's ids, unmapped in here: become the namespace's
      * root so that what the setup creates has an owner. */
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-        return berth_error_new(err, errno, "setresuid 0 in the user namespace "
+        return berth_error_new(err, errno,
+                               "setresuid 0 in the user namespace "
                                "(linux.uidMappings/gidMappings must map id 0)");
     return 0;
 }
@@ -148,8 +175,8 @@ int berth_security_child_before_pivot(void *init_args, berth_error **err)
     if (berth_sync_send(a->sock, BERTH_SYNC_HOOKS, err) < 0 ||
         berth_sync_wait_blob(a->sock, -1, BERTH_SYNC_HOOKS_DONE, &s->state_json, err) < 0)
         return -1;
-    return berth_hooks_run(&a->config->hooks_create_container, "createContainer",
-                           s->state_json, err);
+    return berth_hooks_run(&a->config->hooks_create_container, "createContainer", s->state_json,
+                           err);
 }
 
 int berth_security_child_process(const struct berth_init_args *a, berth_error **err)
@@ -174,9 +201,8 @@ int berth_security_child_exec(const struct berth_init_args *a, berth_error **err
     struct berth_security *s = a->sec;
     if (s == NULL)
         return 0;
-    if (s->state_json != NULL &&
-        berth_hooks_run(&a->config->hooks_start_container, "startContainer", s->state_json,
-                        err) < 0)
+    if (s->state_json != NULL && berth_hooks_run(&a->config->hooks_start_container,
+                                                 "startContainer", s->state_json, err) < 0)
         return -1;
     if (berth_linux_attrs_apply_exec(&s->attrs, err) < 0)
         return -1;

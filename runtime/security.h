@@ -21,15 +21,15 @@ struct berth_init_args;
 struct berth_security {
     struct berth_seccomp_prog seccomp;
     struct berth_linux_attrs attrs;
-    bool write_maps;   /* new user namespace with mappings: MAPS_DONE */
-    bool child_hooks;  /* prestart..startContainer: HOOKS / HOOKS_DONE */
-    const char *id;    /* borrowed */
-    char *state_json;  /* child: the state from HOOKS_DONE */
+    bool write_maps;  /* new user namespace with mappings: MAPS_DONE */
+    bool child_hooks; /* prestart..startContainer: HOOKS / HOOKS_DONE */
+    const char *id;   /* borrowed */
+    char *state_json; /* child: the state from HOOKS_DONE */
 };
 
 /* Parent, before the clone: validates and compiles everything. */
-int berth_security_prepare(const struct berth_context *ctx, const berth_config *c,
-                           const char *id, struct berth_security *ret, berth_error **err);
+int berth_security_prepare(const struct berth_context *ctx, const berth_config *c, const char *id,
+                           struct berth_security *ret, berth_error **err);
 void berth_security_release(struct berth_security *s);
 
 /* The clone flags to leave out (the init unshares them itself). */
@@ -37,8 +37,7 @@ uint64_t berth_security_clone_flags_drop(const struct berth_security *s);
 
 /* Parent, right after clone3 and before waiting for READY. */
 int berth_security_parent(const struct berth_context *ctx, struct berth_security *s,
-                          const berth_config *c, pid_t pid, int pidfd, int sock,
-                          berth_error **err);
+                          const berth_config *c, pid_t pid, int pidfd, int sock, berth_error **err);
 
 /* Parent, after the console hand-off: SCMP_ACT_NOTIFY's listener fd. */
 int berth_security_parent_listener(struct berth_security *s, const berth_config *c, pid_t pid,

@@ -87,15 +87,6 @@ static int save_state(const struct berth_context *ctx, struct berth_spawned *s,
     return berth_store_save(s->container, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, berth_error **err)
-{
-    if (path == NULL)
-        return 0;
-    char buf[32];
-    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-    return berth_write_file_atomic(path, buf, (size_t)n, 0644, err);
-}
-
 static void kill_and_reap(pid_t pid, int pidfd)
 {
     if (pid <= 0)
@@ -169,7 +160,7 @@ static int spawn_in_store(const struct berth_context *ctx, const struct berth_cr
         close(s->console);
         s->console = -1;
     }
-    if (save_state(ctx, s, cg, err) < 0 || write_pid_file(o->pid_file, s->pid, err) < 0 ||
+    if (save_state(ctx, s, cg, err) < 0 || berth_write_pid_file(o->pid_file, s->pid, err) < 0 ||
         berth_hooks_save(s->container->dirfd, s->config, err) < 0)
         return -1;
     return 0;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hooks.h"
 #include "lifecycle.h"
 #include "store.h"
 
@@ -40,6 +41,8 @@ int berth_start(const struct berth_context *ctx, const char *id, berth_error **e
         return -1;
     const char *status = berth_container_status(c);
     int r = strcmp(status, "created") == 0 ? release_init(c, err) : status_error(status, err);
+    if (r == 0)
+        berth_hooks_poststart(ctx, c);
     berth_container_free(c);
     return r;
 }

@@ -53,6 +53,7 @@ static const char *errno_name(int e)
     case EROFS: return "EROFS";
     case ENOSYS: return "ENOSYS";
     case ENOTSUP: return "ENOTSUP";
+    case ETXTBSY: return "ETXTBSY";
     default: return "EOTHER";
     }
 }
@@ -494,6 +495,29 @@ static int cmd_syscall_errno(int argc, char **argv)
     return 0;
 }
 
+/* `reopen-write PATH [WAIT_FILE]`: the CVE-2019-5736 move: an O_PATH
+ * handle on PATH (e.g. /proc/<pid>/exe of a runtime process), kept until
+ * WAIT_FILE exists (the runtime has exec'd away), then reopened for writing
+ * through /proc/self/fd. Prints the errno name of the first step that
+ * fails, or "OK" (nothing is written). */
+static int cmd_reopen_write(int argc, char **argv)
+{
+    if (argc < 1)
+        return usage("reopen-write PATH [WAIT_FILE]");
+    int fd = open(argv[0], O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+        printf("%s\n", errno_name(errno));
+        return 0;
+    }
+    for (int i = 0; argc > 1 && i < 400 && access(argv[1], F_OK) < 0; i++)
+        usleep(25000);
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    int w = open(path, O_WRONLY | O_CLOEXEC);
+    printf("%s\n", errno_name(w < 0 ? errno : 0));
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -520,6 +544,7 @@ static const struct {
     {"stat", cmd_stat},
     {"link", cmd_link},
     {"syscall-errno", cmd_syscall_errno},
+    {"reopen-write", cmd_reopen_write},
 };
 
 int main(int argc, char **argv)

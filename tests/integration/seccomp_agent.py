@@ -3,10 +3,11 @@
 
 usage: seccomp_agent.py SOCKET_PATH ERRNO
 
-Listens on SOCKET_PATH, takes one connection from the runtime, receives the
-listener fd (SCM_RIGHTS) with the container state, answers every notified
-syscall with -ERRNO until the container side closes the listener, and
-prints "agent: got state" and one "agent: syscall N" line per notification.
+Listens on SOCKET_PATH and takes every connection from the runtime (one per
+process under a notify filter: the init, each exec); each brings a listener
+fd (SCM_RIGHTS) with the container state. Every notified syscall is
+answered with -ERRNO. Prints "agent: got state" per connection and
+"agent: syscall N" per notification; runs until it is killed, or for 60 s.
 """
 import array
 import fcntl
@@ -20,44 +21,60 @@ NOTIF_RECV = 0xC0502100  # _IOWR('!', 0, struct seccomp_notif), 80 bytes
 NOTIF_SEND = 0xC0182101  # _IOWR('!', 1, struct seccomp_notif_resp), 24 bytes
 
 
-def receive_listener(path):
+def listen(path):
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     srv.bind(path + ".tmp")
-    srv.listen(1)
+    srv.listen(8)
     os.rename(path + ".tmp", path)
+    return srv
+
+
+def receive_listener(srv):
     conn, _ = srv.accept()
     fds = array.array("i")
     msg, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(4 * fds.itemsize))
+    conn.close()
     for level, kind, data in anc:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
     if not fds or b'"ociVersion"' not in msg:
-        sys.exit("agent: no listener fd or no state in the message")
+        print("agent: no listener fd or no state in the message", flush=True)
+        return None
     print("agent: got state", flush=True)
     return fds[0]
 
 
-def serve(fd, err):
-    while True:
-        r, _, _ = select.select([fd], [], [], 20)
-        if not r:
-            sys.exit("agent: timed out")
-        buf = bytearray(80)
-        try:
-            fcntl.ioctl(fd, NOTIF_RECV, buf)
-        except OSError:
-            return  # the filter's last user is gone
-        notif_id, _pid, _flags, nr = struct.unpack_from("=QIIi", buf)
-        print(f"agent: syscall {nr}", flush=True)
-        resp = bytearray(struct.pack("=QqiI", notif_id, 0, -err, 0))
-        try:
-            fcntl.ioctl(fd, NOTIF_SEND, resp)
-        except OSError:
-            pass
+def answer(fd, err):
+    """Answers one notification; False once the filter's users are gone."""
+    buf = bytearray(80)
+    try:
+        fcntl.ioctl(fd, NOTIF_RECV, buf)
+    except OSError:
+        return False
+    notif_id, _pid, _flags, nr = struct.unpack_from("=QIIi", buf)
+    print(f"agent: syscall {nr}", flush=True)
+    resp = bytearray(struct.pack("=QqiI", notif_id, 0, -err, 0))
+    try:
+        fcntl.ioctl(fd, NOTIF_SEND, resp)
+    except OSError:
+        pass
+    return True
 
 
 def main():
-    serve(receive_listener(sys.argv[1]), int(sys.argv[2]))
+    srv, err, listeners = listen(sys.argv[1]), int(sys.argv[2]), []
+    while True:
+        ready, _, _ = select.select([srv] + listeners, [], [], 60)
+        if not ready:
+            sys.exit("agent: timed out")
+        for r in ready:
+            if r is srv:
+                fd = receive_listener(srv)
+                if fd is not None:
+                    listeners.append(fd)
+            elif not answer(r, err):
+                listeners.remove(r)
+                os.close(r)
 
 
 if __name__ == "__main__":

@@ -187,17 +187,20 @@ test_features_seccomp_actions() {
             run_fg
             assert_eq 159 "$STATUS" "$act: exit status (SIGSYS)" ;;
         SCMP_ACT_NOTIFY)
-            # Through exec: the init does not hand its listener on yet.
+            # The init's listener, then an exec'd process's: both to the agent.
             python3 "$LIB_DIR/seccomp_agent.py" "$T/agent.sock" 16 >"$T/agent.out" 2>&1 &
             defer "kill $!"
             wait_for_socket "$T/agent.sock"
             seccomp_rule "$act"
             cfg --arg p "$T/agent.sock" '.linux.seccomp.listenerPath = $p'
+            run_ok
+            assert_eq EBUSY "$OUT" "$act: the agent's answer to the init"
             set_args /bin/sleep 100000
             assert_status 0 berth run -d -b "$BUNDLE" "$C1"
             assert_status 0 berth exec "$C1" /bin/berth-helper syscall-errno chmod
             assert_eq EBUSY "$OUT" "$act: the agent's answer"
-            assert_contains "$(cat "$T/agent.out")" "agent: got state" "the agent's state message"
+            assert_eq 3 "$(grep -c "agent: got state" "$T/agent.out")" \
+                "listeners the agent got (run, run -d, exec): $(cat "$T/agent.out")"
             assert_status 0 berth delete --force "$C1"
             helper syscall-errno chmod ;;
         *) fail "no test for seccomp action $act" ;;

@@ -16,7 +16,7 @@
 #define CAP(n) (UINT64_C(1) << (n))
 
 static const char base_config[] =
-    "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"},"
+    "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"/tmp\"},"
     " \"process\": {\"args\": [\"/bin/sleep\", \"9\"], \"cwd\": \"/\","
     "  \"env\": [\"PATH=/bin\", \"KEEP=1\"], \"user\": {\"uid\": 0, \"gid\": 0},"
     "  \"capabilities\": {\"bounding\": [\"CAP_KILL\"], \"effective\": [\"CAP_KILL\"],"
