@@ -11,6 +11,7 @@
 #include "../namespaces/rootfs.h"
 #include "../net/loopback.h"
 #include "cleanup.h"
+#include "keyring.h"
 #include "console.h"
 #include "listen_fds.h"
 #include "process.h"
@@ -28,6 +29,8 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
         berth_net_loopback_up(err) < 0)
         return -1;
     if (berth_security_child_ns(a, err) < 0)
+        return -1;
+    if (!a->no_new_keyring && berth_keyring_join_new_session(err) < 0)
         return -1;
     if (berth_process_pre_rootfs(&c->process, err) < 0)
         return -1;

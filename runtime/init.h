@@ -15,6 +15,7 @@ struct berth_init_args {
     int sock;           /* the child's end of the sync socketpair */
     int fifo_fd;        /* create: exec.fifo opened O_RDWR; run: -1 (wait for START) */
     bool no_pivot;
+    bool no_new_keyring; /* --no-new-keyring: keep the caller's session keyring */
     int preserve_fds;   /* fds 3+listen_fds .. +N-1 survive the exec */
     int listen_fds;     /* socket activation: fds 3 .. 3+N-1, LISTEN_FDS/LISTEN_PID set */
     sigset_t orig_mask; /* the signal mask to restore before exec */

@@ -118,6 +118,7 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
         close(s->container->dirfd);
         struct berth_init_args a = {.ctx = ctx, .config = s->config, .sock = sp[1],
                                     .fifo_fd = fifo_fd, .no_pivot = o->no_pivot,
+                                    .no_new_keyring = o->no_new_keyring,
                                     .preserve_fds = o->preserve_fds,
                                     .listen_fds = o->listen_fds, .orig_mask = s->orig_mask,
                                     .sec = s->sec};

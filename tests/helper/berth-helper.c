@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -418,6 +419,17 @@ static int cmd_umask(int argc, char **argv)
     return 0;
 }
 
+/* `session-keyring`: the serial of this process's session keyring. */
+static int cmd_session_keyring(int argc, char **argv)
+{
+    long id = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* KEY_SPEC_SESSION_KEYRING */,
+                      0);
+    if (id < 0)
+        return perror("keyctl"), 1;
+    printf("%ld\n", id);
+    return 0;
+}
+
 /* `stat PATH`: "<type> <major>:<minor> <mode>", lstat()'s view. */
 static int cmd_stat(int argc, char **argv)
 {
@@ -541,6 +553,7 @@ static const struct {
     {"write", cmd_write},
     {"cat", cmd_cat},
     {"umask", cmd_umask},
+    {"session-keyring", cmd_session_keyring},
     {"stat", cmd_stat},
     {"link", cmd_link},
     {"syscall-errno", cmd_syscall_errno},

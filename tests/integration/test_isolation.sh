@@ -284,4 +284,16 @@ test_no_pivot() {
     assert_eq inside-rootfs "$OUT" "/tmp inside with --no-pivot is the rootfs's"
 }
 
+test_new_session_keyring() {
+    helper session-keyring
+    run_ok
+    local own=$OUT
+    assert_match "$own" '^[0-9]+$' "session keyring serial inside"
+    run_ok --no-new-keyring
+    local shared=$OUT
+    assert_ne "$own" "$shared" "session keyring with and without --no-new-keyring"
+    run_ok
+    assert_ne "$own" "$OUT" "session keyrings of two containers"
+}
+
 run_tests "$@"
