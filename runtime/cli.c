@@ -270,7 +270,7 @@ static const struct command commands[] = {
     {"events", "[--stats] [--interval T] <id>", "print resource usage as JSON", berth_cmd_events},
     {"exec", "[flags] <id> <cmd> [args]", "run a new process in a running container",
      berth_cmd_exec},
-    {"ps", "[--format table|json] <id> [ps args]", "list the processes of a container",
+    {"ps", "[-f table|json] <id> [ps args]", "list the processes of a container",
      berth_cmd_ps},
     {"features", "", "print the runtime-spec features document", berth_cmd_features},
     {"help", "", "show this help", cmd_help},

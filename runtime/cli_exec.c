@@ -9,8 +9,18 @@
 #include "cli_internal.h"
 #include "lifecycle.h"
 
-enum { X_CONSOLE_SOCKET = 400, X_PID_FILE, X_CWD, X_NO_NEW_PRIVS, X_APPARMOR, X_PROCESS_LABEL,
-       X_PRESERVE_FDS, X_CGROUP, X_IGNORE_PAUSED, X_NO_SUBREAPER };
+enum {
+    X_CONSOLE_SOCKET = 400,
+    X_PID_FILE,
+    X_CWD,
+    X_NO_NEW_PRIVS,
+    X_APPARMOR,
+    X_PROCESS_LABEL,
+    X_PRESERVE_FDS,
+    X_CGROUP,
+    X_IGNORE_PAUSED,
+    X_NO_SUBREAPER
+};
 
 static const struct option exec_longopts[] = {
     {"console-socket", required_argument, NULL, X_CONSOLE_SOCKET},
@@ -82,8 +92,7 @@ int berth_cmd_exec(const struct berth_context *ctx, int argc, char **argv, berth
     struct exec_lists l = {.env = env, .gids = gids, .caps = caps};
     int c;
     /* "+": the command's own flags (exec id ls -l) are never berth's. */
-    while ((c = berth_cli_next_opt(argc, argv, "+e:tu:g:p:dc:", exec_longopts, argv[0], err)) !=
-           -1)
+    while ((c = berth_cli_next_opt(argc, argv, "+e:tu:g:p:dc:", exec_longopts, argv[0], err)) != -1)
         if (c < 0 || exec_flag(c, &o, &l, err) < 0)
             return -1;
     if (berth_cli_want_args(argv[0], argc, 1, argc, err) < 0)
@@ -118,8 +127,7 @@ int berth_cmd_ps(const struct berth_context *ctx, int argc, char **argv, berth_e
     return berth_ps(ctx, argv[optind], format, argv + optind + 1, stdout, err);
 }
 
-int berth_cmd_features(const struct berth_context *ctx, int argc, char **argv,
-                       berth_error **err)
+int berth_cmd_features(const struct berth_context *ctx, int argc, char **argv, berth_error **err)
 {
     static const struct option none[] = {{NULL, 0, NULL, 0}};
     if (berth_cli_next_opt(argc, argv, "+", none, argv[0], err) != -1 ||

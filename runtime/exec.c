@@ -28,15 +28,15 @@ struct exec_run {
     struct berth_container *container;
     berth_config *config;
     int init_pidfd;
-    int cgroup_fd;  /* the container's cgroup (or --cgroup below it), -1: none */
+    int cgroup_fd; /* the container's cgroup (or --cgroup below it), -1: none */
     uint64_t ns_flags;
     struct berth_seccomp_prog seccomp;
-    pid_t pid;      /* the new process, in the host pid namespace */
+    pid_t pid; /* the new process, in the host pid namespace */
     int pidfd;
-    int sock;       /* parent end */
+    int sock;         /* parent end */
     int console_sock; /* --console-socket, connected before anything is made */
-    int master;     /* process.terminal: the pty master from the child */
-    bool masked;    /* orig_mask holds the mask to restore */
+    int master;       /* process.terminal: the pty master from the child */
+    bool masked;      /* orig_mask holds the mask to restore */
     sigset_t orig_mask;
 };
 
@@ -48,8 +48,9 @@ static int check_status(const struct berth_container *c, bool ignore_paused, ber
     if (strcmp(status, "creating") == 0)
         return berth_error_new(err, 0, "cannot exec in a container that is still being created");
     if (strcmp(status, "paused") == 0 && !ignore_paused)
-        return berth_error_new(err, 0, "cannot exec in a paused container "
-                                       "(resume it first, or pass --ignore-paused)");
+        return berth_error_new(err, 0,
+                               "cannot exec in a paused container "
+                               "(resume it first, or pass --ignore-paused)");
     return 0;
 }
 
@@ -59,11 +60,13 @@ static int check_terminal(const berth_process_config *p, const struct berth_exec
                           berth_error **err)
 {
     if (o->detach && p->terminal && o->console_socket == NULL)
-        return berth_error_new(err, 0, "cannot allocate tty if berth will detach without "
-                                       "setting console socket");
+        return berth_error_new(err, 0,
+                               "cannot allocate tty if berth will detach without "
+                               "setting console socket");
     if ((!o->detach || !p->terminal) && o->console_socket != NULL)
-        return berth_error_new(err, 0, "cannot use console socket if berth will not detach "
-                                       "or allocate tty");
+        return berth_error_new(err, 0,
+                               "cannot use console socket if berth will not detach "
+                               "or allocate tty");
     return 0;
 }
 
@@ -81,8 +84,10 @@ static int open_cgroup(const berth_state *st, const char *sub, int *ret_fd, bert
     if (sub != NULL && (sub[0] == '/' || strcmp(sub, "..") == 0 || strncmp(sub, "../", 3) == 0 ||
                         strstr(sub, "/../") != NULL ||
                         (strlen(sub) >= 3 && strcmp(sub + strlen(sub) - 3, "/..") == 0)))
-        return berth_error_new(err, 0, "--cgroup: \"%s\" must be a path below the container's "
-                                       "cgroup", sub);
+        return berth_error_new(err, 0,
+                               "--cgroup: \"%s\" must be a path below the container's "
+                               "cgroup",
+                               sub);
     char path[4096];
     if (snprintf(path, sizeof(path), "%s%s%s", st->cgroup_path, sub ? "/" : "", sub ? sub : "") >=
         (int)sizeof(path))
@@ -188,11 +193,14 @@ static int start_child(const struct berth_context *ctx, const struct berth_exec_
     }
     if (pid == 0) {
         close(sp[0]);
-        struct berth_exec_child_args a = {
-            .ctx = ctx, .config = x->config, .init_pidfd = x->init_pidfd,
-            .ns_flags = x->ns_flags & ~(uint64_t)CLONE_NEWPID, .sock = sp[1],
-            .seccomp = &x->seccomp,
-            .preserve_fds = o->preserve_fds, .orig_mask = x->orig_mask};
+        struct berth_exec_child_args a = {.ctx = ctx,
+                                          .config = x->config,
+                                          .init_pidfd = x->init_pidfd,
+                                          .ns_flags = x->ns_flags & ~(uint64_t)CLONE_NEWPID,
+                                          .sock = sp[1],
+                                          .seccomp = &x->seccomp,
+                                          .preserve_fds = o->preserve_fds,
+                                          .orig_mask = x->orig_mask};
         berth_exec_child_main(&a);
     }
     close(sp[1]);
@@ -207,8 +215,8 @@ static int start_child(const struct berth_context *ctx, const struct berth_exec_
     return wait_exec(x->sock, err);
 }
 
-static int run(const struct berth_context *ctx, const struct berth_exec_opts *o,
-               struct exec_run *x, berth_error **err)
+static int run(const struct berth_context *ctx, const struct berth_exec_opts *o, struct exec_run *x,
+               berth_error **err)
 {
     if (load(ctx, o, x, err) < 0)
         return -1;
@@ -272,11 +280,14 @@ static void release(struct exec_run *x)
     berth_container_free(x->container);
 }
 
-int berth_exec(const struct berth_context *ctx, const struct berth_exec_opts *o,
-               berth_error **err)
+int berth_exec(const struct berth_context *ctx, const struct berth_exec_opts *o, berth_error **err)
 {
-    struct exec_run x = {.init_pidfd = -1, .cgroup_fd = -1, .pidfd = -1, .sock = -1,
-                         .console_sock = -1, .master = -1};
+    struct exec_run x = {.init_pidfd = -1,
+                         .cgroup_fd = -1,
+                         .pidfd = -1,
+                         .sock = -1,
+                         .console_sock = -1,
+                         .master = -1};
     if (o->preserve_fds < 0)
         return berth_error_new_status(err, 255, 0, "--preserve-fds: must not be negative");
     int r = run(ctx, o, &x, err);

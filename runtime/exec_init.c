@@ -52,8 +52,7 @@ static int prepare(const struct berth_exec_child_args *a, char **ret_exe, berth_
 
 /* Only the preserved fds reach the process (CVE-2024-21626 class); a late
  * filter comes last, so that it judges the process, not berth's setup. */
-static int exec_process(const struct berth_exec_child_args *a, const char *exe,
-                        berth_error **err)
+static int exec_process(const struct berth_exec_child_args *a, const char *exe, berth_error **err)
 {
     const berth_process_config *p = &a->config->process;
     if (syscall(SYS_close_range, 3 + (unsigned)a->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)

@@ -159,8 +159,7 @@ static int apply_flags(berth_process_config *p, const struct berth_exec_opts *o,
         p->no_new_privileges = true;
     if (o->apparmor != NULL && replace_string(&p->apparmor_profile, o->apparmor, err) < 0)
         return -1;
-    if (o->process_label != NULL &&
-        replace_string(&p->selinux_label, o->process_label, err) < 0)
+    if (o->process_label != NULL && replace_string(&p->selinux_label, o->process_label, err) < 0)
         return -1;
     return 0;
 }
@@ -179,8 +178,7 @@ static int load_process_file(berth_config *c, const char *path, berth_error **er
     return 0;
 }
 
-int berth_exec_process_build(berth_config *c, const struct berth_exec_opts *o,
-                             berth_error **err)
+int berth_exec_process_build(berth_config *c, const struct berth_exec_opts *o, berth_error **err)
 {
     bool has_args = o->args != NULL && o->args[0] != NULL;
     if (o->process_file != NULL) {

@@ -17,12 +17,10 @@
  *     and permitted sets (and ambient when the inheritable set is non-empty),
  *     --no-new-privs, --apparmor, --process-label.
  * Errors name the flag and the value. */
-int berth_exec_process_build(berth_config *c, const struct berth_exec_opts *o,
-                             berth_error **err);
+int berth_exec_process_build(berth_config *c, const struct berth_exec_opts *o, berth_error **err);
 
 /* "1000" or "1000:100" (numbers only, as runc). *ret_gid is left alone
  * without a ":gid" part. */
-int berth_exec_parse_user(const char *s, uint32_t *ret_uid, uint32_t *ret_gid,
-                          berth_error **err);
+int berth_exec_parse_user(const char *s, uint32_t *ret_uid, uint32_t *ret_gid, berth_error **err);
 
 #endif

@@ -33,32 +33,37 @@
 /* runc's list, less "remount": a config mount is always a new mount, and
  * the kernel refuses MS_REMOUNT on one. */
 static const char *const mount_option_candidates[] = {
-    "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion",
-    "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion",
-    "nolazytime", "nomand", "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private",
-    "ratime", "rbind", "rdev", "rdiratime", "relatime", "rexec", "rnoatime", "rnodev",
-    "rnodiratime", "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro",
-    "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid",
-    "rsymfollow", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid",
-    "symfollow", "sync", "tmpcopyup", "unbindable", "idmap", "ridmap",
+    "async",          "atime",      "bind",         "defaults",    "dev",
+    "diratime",       "dirsync",    "exec",         "iversion",    "lazytime",
+    "loud",           "mand",       "noatime",      "nodev",       "nodiratime",
+    "noexec",         "noiversion", "nolazytime",   "nomand",      "norelatime",
+    "nostrictatime",  "nosuid",     "nosymfollow",  "private",     "ratime",
+    "rbind",          "rdev",       "rdiratime",    "relatime",    "rexec",
+    "rnoatime",       "rnodev",     "rnodiratime",  "rnoexec",     "rnorelatime",
+    "rnostrictatime", "rnosuid",    "rnosymfollow", "ro",          "rprivate",
+    "rrelatime",      "rro",        "rrw",          "rshared",     "rslave",
+    "rstrictatime",   "rsuid",      "rsymfollow",   "runbindable", "rw",
+    "shared",         "silent",     "slave",        "strictatime", "suid",
+    "symfollow",      "sync",       "tmpcopyup",    "unbindable",  "idmap",
+    "ridmap",
 };
 
 static const char *const seccomp_action_candidates[] = {
-    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
-    "SCMP_ACT_TRAP",
+    "SCMP_ACT_ALLOW",        "SCMP_ACT_ERRNO",       "SCMP_ACT_KILL",
+    "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+    "SCMP_ACT_NOTIFY",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP",
 };
 
 static const char *const seccomp_operator_candidates[] = {
-    "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+    "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
     "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
 };
 
 static const char *const seccomp_arch_candidates[] = {
-    "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+    "SCMP_ARCH_AARCH64",   "SCMP_ARCH_ARM",    "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",
     "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-    "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
-    "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86",
+    "SCMP_ARCH_PPC",       "SCMP_ARCH_PPC64",  "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_RISCV64",
+    "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",  "SCMP_ARCH_X32",      "SCMP_ARCH_X86",
     "SCMP_ARCH_X86_64",
 };
 
@@ -116,11 +121,11 @@ static bool seccomp_accepts(const struct probe *pr, const char *name)
     return ok;
 }
 
-#define PROBE_ACTION                                                                             \
-    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/probe\","                         \
+#define PROBE_ACTION                                                                               \
+    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/probe\","                           \
     "\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"@\"}]}"
-#define PROBE_OPERATOR                                                                           \
-    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"              \
+#define PROBE_OPERATOR                                                                             \
+    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"                \
     "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"@\"}]}]}"
 #define PROBE_ARCH "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"@\"]}"
 #define PROBE_FLAG "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"@\"]}"
@@ -161,8 +166,8 @@ static void gen_seccomp(const struct berth_context *ctx, berth_json_gen *g)
     berth_json_gen_kv_bool(g, "enabled", true);
     gen_list(g, "actions", seccomp_action_candidates, ARRAY_SIZE(seccomp_action_candidates),
              seccomp_accepts, &action);
-    gen_list(g, "operators", seccomp_operator_candidates,
-             ARRAY_SIZE(seccomp_operator_candidates), seccomp_accepts, &op);
+    gen_list(g, "operators", seccomp_operator_candidates, ARRAY_SIZE(seccomp_operator_candidates),
+             seccomp_accepts, &op);
     gen_list(g, "archs", seccomp_arch_candidates, ARRAY_SIZE(seccomp_arch_candidates),
              seccomp_accepts, &arch);
     for (int supported = 0; supported < 2; supported++) {

@@ -5,14 +5,15 @@
 #include "context.h"
 #include "error.h"
 
-/* The hook types berth runs, listed under "hooks". Hooks are parsed but not
- * run yet (the isolation work runs them): whoever makes berth run one adds
- * its name here, NULL-terminated. */
-#define BERTH_FEATURES_HOOKS {NULL}
+/* The hook types berth runs (runtime/hooks.c), listed under "hooks". */
+#define BERTH_FEATURES_HOOKS                                                                       \
+    {                                                                                              \
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart",             \
+            "poststop", NULL                                                                       \
+    }
 
-/* A new user namespace is only usable once berth writes its uid/gid
- * mappings (the isolation work): set this to 1 then. */
-#define BERTH_FEATURES_USER_NAMESPACE 0
+/* berth writes uid/gid mappings for a new user namespace (namespaces/idmap.c). */
+#define BERTH_FEATURES_USER_NAMESPACE 1
 
 /* The document as pretty JSON, malloc'd. */
 int berth_features_json(const struct berth_context *ctx, char **ret, berth_error **err);

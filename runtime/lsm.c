@@ -44,9 +44,8 @@ static int write_attr(const char *path, const char *text, berth_error **err)
 static int set_apparmor(const char *profile, berth_error **err)
 {
     if (!apparmor_enabled())
-        return berth_error_new(err, 0,
-                               "apparmor profile \"%s\": AppArmor is not enabled on this host",
-                               profile);
+        return berth_error_new(
+            err, 0, "apparmor profile \"%s\": AppArmor is not enabled on this host", profile);
     char text[4096];
     if (snprintf(text, sizeof(text), "exec %s", profile) >= (int)sizeof(text))
         return berth_error_new(err, ENAMETOOLONG, "apparmor profile");
@@ -54,7 +53,9 @@ static int set_apparmor(const char *profile, berth_error **err)
     const char *path = access("/proc/self/attr/apparmor/exec", F_OK) == 0
                            ? "/proc/self/attr/apparmor/exec"
                            : "/proc/self/attr/exec";
-    return write_attr(path, text, err);
+    if (write_attr(path, text, err) < 0) /* ENOENT: no such profile loaded */
+        return berth_error_wrap(err, "apparmor profile \"%s\"", profile);
+    return 0;
 }
 
 static int set_selinux(const char *label, berth_error **err)
@@ -62,7 +63,9 @@ static int set_selinux(const char *label, berth_error **err)
     if (!selinux_enabled())
         return berth_error_new(err, 0, "selinux label \"%s\": SELinux is not enabled on this host",
                                label);
-    return write_attr("/proc/self/attr/exec", label, err);
+    if (write_attr("/proc/self/attr/exec", label, err) < 0)
+        return berth_error_wrap(err, "selinux label \"%s\"", label);
+    return 0;
 }
 
 int berth_lsm_set_exec_labels(const berth_process_config *p, berth_error **err)

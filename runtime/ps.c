@@ -191,8 +191,8 @@ int berth_ps(const struct berth_context *ctx, const char *id, enum berth_ps_form
         return -1;
     if (format == BERTH_PS_JSON)
         return print_json(pids, n, out);
-    if (run_ps(ps_args != NULL && ps_args[0] != NULL ? ps_args : default_args, &text, &len,
-               err) < 0)
+    if (run_ps(ps_args != NULL && ps_args[0] != NULL ? ps_args : default_args, &text, &len, err) <
+        0)
         return -1;
     return berth_ps_filter(text, len, pids, n, out, err);
 }

@@ -1,11 +1,13 @@
 #!/bin/bash
+# exec_sleeping takes optional flags.
+# shellcheck disable=SC2120
 # Helpers of the exec tests (test_exec.sh, test_exec_cgroup.sh); sourced
 # after lib.sh.
 
 # A container whose init sleeps until the test deletes it.
-start_sleeper() { # [ID]
+start_sleeper() {
     set_args /bin/sleep 100000
-    assert_status 0 berth run -d -b "$BUNDLE" "${1:-$C1}"
+    assert_status 0 berth run -d -b "$BUNDLE" "$C1"
 }
 
 # Every test ends with this: the snapshot must find nothing left.
@@ -13,8 +15,8 @@ delete_c1() {
     assert_status 0 berth delete --force "$C1"
 }
 
-init_pid() { # [ID]
-    state_field "${1:-$C1}" .pid
+init_pid() {
+    state_field "$C1" .pid
 }
 
 # `exec -d` a sleeping helper; its host pid in $EXEC_PID.

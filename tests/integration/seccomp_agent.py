@@ -62,19 +62,25 @@ def answer(fd, err):
 
 
 def main():
-    srv, err, listeners = listen(sys.argv[1]), int(sys.argv[2]), []
+    srv, err = listen(sys.argv[1]), int(sys.argv[2])
+    poller = select.poll()
+    poller.register(srv, select.POLLIN)
     while True:
-        ready, _, _ = select.select([srv] + listeners, [], [], 60)
-        if not ready:
+        events = poller.poll(60000)
+        if not events:
             sys.exit("agent: timed out")
-        for r in ready:
-            if r is srv:
-                fd = receive_listener(srv)
-                if fd is not None:
-                    listeners.append(fd)
-            elif not answer(r, err):
-                listeners.remove(r)
-                os.close(r)
+        for fd, ev in events:
+            if fd == srv.fileno():
+                lfd = receive_listener(srv)
+                if lfd is not None:
+                    poller.register(lfd, select.POLLIN)
+            elif ev & select.POLLIN and answer(fd, err):
+                continue
+            else:
+                # POLLHUP alone: the filter has no users left (a RECV would
+                # block forever on older kernels).
+                poller.unregister(fd)
+                os.close(fd)
 
 
 if __name__ == "__main__":

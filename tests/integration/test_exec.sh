@@ -1,6 +1,7 @@
 #!/bin/bash
 # jq filters name their $variables in single quotes.
-# shellcheck disable=SC2016
+# exec_sleeping takes optional flags.
+# shellcheck disable=SC2016,SC2119
 # `exec` into a running container: namespaces and cgroup joined, exit codes,
 # the process flags and --process, detaching, fds, signals, seccomp, and the
 # errors (bad input leaves nothing behind). Then `ps`.
@@ -215,10 +216,9 @@ test_exec_bad_input_leaves_nothing() {
     touch "$T/not-a-socket"
     expect_error "console socket \`$T/not-a-socket\`: Socket operation on non-socket" \
         berth exec -t -d --console-socket "$T/not-a-socket" "$C1" /bin/sh
-    expect_error 'apparmor profile "p": AppArmor is not enabled on this host' \
-        berth exec --apparmor p "$C1" /bin/true
-    expect_error 'selinux label "l": SELinux is not enabled on this host' \
-        berth exec --process-label l "$C1" /bin/true
+    # No profile "p" is loaded where AppArmor is on; elsewhere it is refused.
+    expect_error 'apparmor profile "p": ' berth exec --apparmor p "$C1" /bin/true
+    expect_error 'selinux label "l": ' berth exec --process-label l "$C1" /bin/true
     if [ "$(jq -r '.cgroup_path // ""' "$ROOT/$C1/state.json")" = "" ]; then
         expect_error "--cgroup: the container has no cgroup berth manages" \
             berth exec --cgroup sub "$C1" /bin/true

@@ -1,6 +1,7 @@
 #!/bin/bash
 # jq filters name their $variables in single quotes.
-# shellcheck disable=SC2016
+# exec_sleeping takes optional flags.
+# shellcheck disable=SC2016,SC2119
 # exec and ps against the cgroup v2 manager: the exec'd process joins the
 # container's cgroup (or --cgroup below it), a paused container refuses
 # exec, and ps reads cgroup.procs. Needs a pure cgroup v2 host; on hybrid

@@ -76,9 +76,15 @@ Test(exec_process, flags_override)
 {
     char *env[] = {"KEEP=2", "NEW=x", NULL}, *gids[] = {"7,8", "9", NULL},
          *caps[] = {"CAP_SYS_ADMIN", NULL};
-    struct berth_exec_opts o = {.args = cmd, .env = env, .cwd = "/tmp", .user = "1000:1001",
-                                .additional_gids = gids, .caps = caps, .tty = true,
-                                .no_new_privs = true, .apparmor = "prof",
+    struct berth_exec_opts o = {.args = cmd,
+                                .env = env,
+                                .cwd = "/tmp",
+                                .user = "1000:1001",
+                                .additional_gids = gids,
+                                .caps = caps,
+                                .tty = true,
+                                .no_new_privs = true,
+                                .apparmor = "prof",
                                 .process_label = "lbl"};
     char *msg = NULL;
     berth_config *c = build(&o, &msg);
@@ -118,7 +124,8 @@ Test(exec_process, bad_flags)
 {
     char *bad_env[] = {"NOEQ", NULL}, *bad_gid[] = {"1,x", NULL}, *bad_cap[] = {"kill", NULL},
          *unknown_cap[] = {"CAP_NOPE", NULL};
-    expect_error(&(struct berth_exec_opts){.args = cmd, .user = "root"}, "--user: invalid id \"root\"");
+    expect_error(&(struct berth_exec_opts){.args = cmd, .user = "root"},
+                 "--user: invalid id \"root\"");
     expect_error(&(struct berth_exec_opts){.args = cmd, .user = "1:"}, "--user: invalid id \"\"");
     expect_error(&(struct berth_exec_opts){.args = cmd, .user = "-1"}, "--user: invalid id \"-1\"");
     expect_error(&(struct berth_exec_opts){.args = cmd, .user = "4294967295"},
