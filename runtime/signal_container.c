@@ -12,6 +12,7 @@
 
 #include "../cgroups/manager.h"
 #include "cleanup.h"
+#include "container_pids.h"
 #include "procfs.h"
 
 int berth_init_pidfd(const struct berth_container *c, berth_error **err)
@@ -46,50 +47,12 @@ int berth_signal_init(const struct berth_container *c, int signo, berth_error **
     return 0;
 }
 
-static int ns_inode(pid_t pid, ino_t *ret)
-{
-    char path[64];
-    struct stat st;
-    snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-    if (stat(path, &st) < 0)
-        return -1;
-    *ret = st.st_ino;
-    return 0;
-}
-
-/* Without a cgroup: every process in the init's pid namespace. Only sound
- * when the container has its own pid namespace, which the caller checks. */
-static int signal_pid_namespace(const struct berth_container *c, int signo, berth_error **err)
-{
-    ino_t want;
-    if (ns_inode(c->state->pid, &want) < 0)
-        return berth_error_new(err, errno, "stat `/proc/%d/ns/pid`", (int)c->state->pid);
-    ino_t host;
-    if (ns_inode(getpid(), &host) == 0 && host == want)
-        return berth_signal_init(c, signo, err); /* shares our pid namespace */
-    DIR *d = opendir("/proc");
-    if (d == NULL)
-        return berth_error_new(err, errno, "opendir `/proc`");
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        pid_t pid = (pid_t)atoi(de->d_name);
-        ino_t ino;
-        if (pid > 0 && ns_inode(pid, &ino) == 0 && ino == want)
-            kill(pid, signo);
-    }
-    closedir(d);
-    return 0;
-}
-
 int berth_signal_all(const struct berth_context *ctx, const struct berth_container *c, int signo,
                      berth_error **err)
 {
-    const struct berth_cgroup_manager *cgm = berth_cgroup_manager_pick(ctx);
-    if (c->state->cgroup_path == NULL || cgm->procs == NULL)
-        return signal_pid_namespace(c, signo, err);
     _cleanup_free_ pid_t *pids = NULL;
     size_t n;
-    if (cgm->procs(c->state->cgroup_path, &pids, &n, err) < 0)
+    if (berth_container_pids(ctx, c, &pids, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
         if (kill(pids[i], signo) < 0 && errno != ESRCH)
