@@ -5,6 +5,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,6 +25,36 @@ uint64_t berth_ns_clone_flags(const berth_config *c)
     return flags;
 }
 
+/* clone(2) for where clone3 is missing: kernels before 5.3, valgrind, and
+ * containers whose seccomp profile answers clone3 with ENOSYS (Docker's
+ * default does, so that libc falls back). The cgroup is joined by writing
+ * cgroup.procs right after: the child's first steps are charged to the
+ * parent's cgroup, which is why clone3 is tried first. */
+static pid_t legacy_clone(uint64_t flags, int cgroup_fd, int *ret_pidfd, berth_error **err)
+{
+    if (flags & CLONE_NEWTIME)
+        return berth_error_new(err, ENOSYS, "clone3 (needed for a new time namespace)");
+    int pidfd = -1;
+    long pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, &pidfd,
+                       NULL, 0);
+    if (pid < 0)
+        return berth_error_new(err, errno, "clone (flags %#llx)", (unsigned long long)flags);
+    if (pid == 0)
+        return 0;
+    *ret_pidfd = pidfd;
+    if (cgroup_fd >= 0) {
+        char buf[16];
+        int n = snprintf(buf, sizeof(buf), "%ld", pid);
+        _cleanup_close_ int fd = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, buf, (size_t)n) != n) {
+            int saved = errno;
+            kill((pid_t)pid, SIGKILL);
+            return berth_error_new(err, saved, "write %ld to cgroup.procs", pid);
+        }
+    }
+    return (pid_t)pid;
+}
+
 pid_t berth_clone3(uint64_t flags, int cgroup_fd, int *ret_pidfd, berth_error **err)
 {
     int pidfd = -1;
@@ -37,6 +68,8 @@ pid_t berth_clone3(uint64_t flags, int cgroup_fd, int *ret_pidfd, berth_error **
         args.cgroup = (uint64_t)cgroup_fd;
     }
     long pid = syscall(SYS_clone3, &args, sizeof(args));
+    if (pid < 0 && errno == ENOSYS)
+        return legacy_clone(flags, cgroup_fd, ret_pidfd, err);
     if (pid < 0)
         return berth_error_new(err, errno, "clone3 (flags %#llx)", (unsigned long long)args.flags);
     if (pid > 0)
