@@ -16,6 +16,7 @@
 #include <sys/statfs.h>
 
 #include "../runtime/cleanup.h"
+#include "idmap_mount.h"
 #include "mount_options.h"
 #include "safe_path.h"
 
@@ -30,6 +31,8 @@ struct one {
     struct berth_mount_options o;
     char *source; /* binds: absolute (relative ones joined to the bundle) */
     bool bind, file;
+    /* Moves a tree the parent made (idmap_mount.h). */
+    bool idmapped;
     bool named; /* *err already names the mount */
     int fd;     /* the target, O_PATH */
 };
@@ -91,15 +94,23 @@ static bool type_is(const struct one *x, const char *t)
 
 /* A bind source relative to the bundle is joined to it, as runc does; its
  * type decides whether the target is a directory or a file. */
-static int resolve_bind_source(struct one *x, const berth_config *c, berth_error **err)
+int berth_mount_source_path(const berth_config *c, const berth_mount_config *m, char **ret,
+                            berth_error **err)
 {
-    const char *src = x->m->source != NULL ? x->m->source : "";
-    int r = src[0] == '/' || c->bundle == NULL ? asprintf(&x->source, "%s", src)
-                                               : asprintf(&x->source, "%s/%s", c->bundle, src);
+    const char *src = m->source != NULL ? m->source : "";
+    int r = src[0] == '/' || c->bundle == NULL ? asprintf(ret, "%s", src)
+                                               : asprintf(ret, "%s/%s", c->bundle, src);
     if (r < 0) {
-        x->source = NULL;
+        *ret = NULL;
         return berth_error_new(err, ENOMEM, "bind source");
     }
+    return 0;
+}
+
+static int resolve_bind_source(struct one *x, const berth_config *c, berth_error **err)
+{
+    if (berth_mount_source_path(c, x->m, &x->source, err) < 0)
+        return -1;
     struct stat st;
     if (x->ctx->ops->fstatat(AT_FDCWD, x->source, &st, 0) < 0)
         return berth_error_new(err, errno, "fstatat `%s`", x->source);
@@ -268,10 +279,29 @@ static int after_mount(struct one *x, berth_error **err)
     return r;
 }
 
-static int apply(struct one *x, const berth_config *c, berth_error **err)
+/* An idmapped bind: the parent prepared the detached tree (idmap_mount.h);
+ * it is moved onto the target, then gets the bind's own flags. */
+static int move_tree(struct one *x, const berth_config *c, int tree_fd, berth_error **err)
 {
-    if (x->o.idmap || x->o.ridmap)
-        return berth_error_new(err, EOPNOTSUPP, "idmapped mounts");
+    if (tree_fd < 0)
+        return berth_error_new(err, EOPNOTSUPP, "idmapped mounts: no prepared mount tree");
+    if (resolve_bind_source(x, c, err) < 0)
+        return -1;
+    x->fd = berth_safe_open_at(x->ctx->ops, x->rootfd, x->m->destination,
+                               x->file ? BERTH_SAFE_MKFILE : BERTH_SAFE_MKDIR, err);
+    if (x->fd < 0)
+        return -1;
+    if (x->ctx->ops->move_mount(tree_fd, "", x->fd, "",
+                                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return berth_error_new(err, errno, "move_mount of the idmapped tree");
+    berth_sysops_closep(x->ctx->ops, &x->fd);
+    return after_mount(x, err);
+}
+
+static int apply(struct one *x, const berth_config *c, int tree_fd, berth_error **err)
+{
+    if (x->idmapped)
+        return move_tree(x, c, tree_fd, err);
     if (x->bind && resolve_bind_source(x, c, err) < 0)
         return -1;
     if (type_is(x, "devpts") && devpts_data(x, err) < 0)
@@ -285,15 +315,16 @@ static int apply(struct one *x, const berth_config *c, berth_error **err)
 }
 
 int berth_mount_apply(const struct berth_context *ctx, const berth_config *c, int rootfd,
-                      const berth_mount_config *m, berth_error **err)
+                      const berth_mount_config *m, int tree_fd, berth_error **err)
 {
     struct one x = {.ctx = ctx, .m = m, .rootfd = rootfd, .fd = -1};
     x.bind = berth_mount_is_bind(m);
+    x.idmapped = berth_mount_idmapped_p(m);
     int r = berth_mount_options_parse(m->options, m->n_options, &x.o, err);
     if (r >= 0 && x.bind)
         x.o.flags |= MS_BIND;
     if (r >= 0)
-        r = apply(&x, c, err);
+        r = apply(&x, c, tree_fd, err);
     if (r < 0)
         r = fail(&x, 0, err);
     one_free(&x);

@@ -13,10 +13,16 @@
 
 /* Mounts `m` inside the rootfs open at `rootfd`: creates the target, mounts,
  * then (only when asked for) remounts a bind with its flags, applies
- * propagation and recursive attributes. Errors read
- * "mount `<source>` to `<destination>` (type <type>): ...". */
+ * propagation and recursive attributes. An idmapped mount moves `tree_fd`
+ * (prepared by idmap_mount.h; -1 for the others) instead of mounting.
+ * Errors read "mount `<source>` to `<destination>` (type <type>): ...". */
 int berth_mount_apply(const struct berth_context *ctx, const berth_config *c, int rootfd,
-                      const berth_mount_config *m, berth_error **err);
+                      const berth_mount_config *m, int tree_fd, berth_error **err);
+
+/* A bind source as an absolute path (relative ones joined to the bundle,
+ * as runc does); *ret is malloc'd. */
+int berth_mount_source_path(const berth_config *c, const berth_mount_config *m, char **ret,
+                            berth_error **err);
 
 /* Remounts the mount whose root `fd` is (an O_PATH fd opened after the
  * mount) with MS_REMOUNT|MS_BIND|flags. In a user namespace the kernel

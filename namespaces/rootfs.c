@@ -105,8 +105,10 @@ static int step_bind_rootfs(struct run *r, berth_error **err)
 
 static int step_mounts(struct run *r, berth_error **err)
 {
+    const int *trees = r->opts->mount_trees;
     for (size_t i = 0; i < r->c->n_mounts; i++)
-        if (berth_mount_apply(r->ctx, r->c, r->rootfd, &r->c->mounts[i], err) < 0)
+        if (berth_mount_apply(r->ctx, r->c, r->rootfd, &r->c->mounts[i],
+                              trees != NULL ? trees[i] : -1, err) < 0)
             return -1;
     return 0;
 }

@@ -15,6 +15,9 @@
 struct berth_rootfs_opts {
     bool no_pivot;     /* --no-pivot: MS_MOVE the rootfs onto / and chroot */
     bool bind_devices; /* in a user namespace: bind-mount host device nodes instead of mknod */
+    /* Per mount: the idmapped tree the parent prepared, or -1 (idmap_mount.h).
+     * NULL when no mount is idmapped. */
+    const int *mount_trees;
     /* Called after every mount is in place and before pivot_root (the
      * createContainer hook point). May be NULL. */
     int (*before_pivot)(void *data, berth_error **err);

@@ -41,6 +41,9 @@ typedef struct {
     char *source;      /* may be NULL; relative sources are resolved against the bundle */
     char **options;    /* NULL-terminated, as given */
     size_t n_options;
+    /* uidMappings/gidMappings of an idmapped bind mount (may be empty) */
+    struct berth_id_mapping *uid_mappings; size_t n_uid_mappings;
+    struct berth_id_mapping *gid_mappings; size_t n_gid_mappings;
     /* options digested by berth_mount_options_parse() (namespaces/mounts.h) are
      * computed there; the config keeps only the raw strings. */
 } berth_mount_config;
@@ -54,7 +57,7 @@ typedef struct {
     uint32_t gid; bool has_gid;
 } berth_device_config;
 
-typedef struct {
+typedef struct berth_id_mapping {
     uint32_t container_id, host_id, size;
 } berth_id_mapping;
 

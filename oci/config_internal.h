@@ -18,6 +18,10 @@ int berth_config_parse_linux(const berth_field_ctx *x, const berth_json *doc, be
 int berth_config_parse_hooks(const berth_field_ctx *x, const berth_json *doc, berth_config *c,
                              berth_error **err);
 
+/* One {containerID, hostID, size} item (berth_field_objects callback). */
+int berth_config_parse_id_mapping(const berth_field_ctx *x, const berth_json *o,
+                                  const berth_jpath *p, void *item, void *data, berth_error **err);
+
 void berth_config_free_process(berth_process_config *p);
 void berth_config_free_mounts(berth_config *c);
 void berth_config_free_linux(berth_config *c);

@@ -60,8 +60,8 @@ static int parse_namespace(const berth_field_ctx *x, const berth_json *o, const 
     return berth_field_string(x, o, p, "path", FIELD_ABSOLUTE, &c->ns[k].path, err);
 }
 
-static int parse_mapping(const berth_field_ctx *x, const berth_json *o, const berth_jpath *p,
-                         void *item, void *data, berth_error **err)
+int berth_config_parse_id_mapping(const berth_field_ctx *x, const berth_json *o,
+                                  const berth_jpath *p, void *item, void *data, berth_error **err)
 {
     berth_id_mapping *m = item;
     berth_jpath sp = JPATH_KEY(p, "size");
@@ -149,11 +149,11 @@ int berth_config_parse_linux(const berth_field_ctx *x, const berth_json *doc, be
     const berth_jpath *at = &linux_path;
     if (berth_field_objects(x, lx, at, "namespaces", 0, NULL, NULL, parse_namespace, c, err) < 0 ||
         berth_field_objects(x, lx, at, "uidMappings", sizeof(berth_id_mapping),
-                            (void **)&c->uid_mappings, &c->n_uid_mappings, parse_mapping, NULL,
-                            err) < 0 ||
+                            (void **)&c->uid_mappings, &c->n_uid_mappings,
+                            berth_config_parse_id_mapping, NULL, err) < 0 ||
         berth_field_objects(x, lx, at, "gidMappings", sizeof(berth_id_mapping),
-                            (void **)&c->gid_mappings, &c->n_gid_mappings, parse_mapping, NULL,
-                            err) < 0 ||
+                            (void **)&c->gid_mappings, &c->n_gid_mappings,
+                            berth_config_parse_id_mapping, NULL, err) < 0 ||
         berth_field_objects(x, lx, at, "devices", sizeof(berth_device_config), (void **)&c->devices,
                             &c->n_devices, parse_device, NULL, err) < 0 ||
         parse_propagation(x, lx, c, err) < 0 || parse_strings(x, lx, c, err) < 0)

@@ -12,7 +12,13 @@ static int parse_mount(const berth_field_ctx *x, const berth_json *o, const bert
                            err) < 0 ||
         berth_field_string(x, o, p, "type", 0, &m->type, err) < 0 ||
         berth_field_string(x, o, p, "source", 0, &m->source, err) < 0 ||
-        berth_field_strv(x, o, p, "options", 0, &m->options, &m->n_options, err) < 0)
+        berth_field_strv(x, o, p, "options", 0, &m->options, &m->n_options, err) < 0 ||
+        berth_field_objects(x, o, p, "uidMappings", sizeof(berth_id_mapping),
+                            (void **)&m->uid_mappings, &m->n_uid_mappings,
+                            berth_config_parse_id_mapping, NULL, err) < 0 ||
+        berth_field_objects(x, o, p, "gidMappings", sizeof(berth_id_mapping),
+                            (void **)&m->gid_mappings, &m->n_gid_mappings,
+                            berth_config_parse_id_mapping, NULL, err) < 0)
         return -1;
     return 0;
 }
@@ -32,6 +38,8 @@ void berth_config_free_mounts(berth_config *c)
         free(c->mounts[i].type);
         free(c->mounts[i].source);
         berth_strv_free(c->mounts[i].options);
+        free(c->mounts[i].uid_mappings);
+        free(c->mounts[i].gid_mappings);
     }
     free(c->mounts);
 }

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -183,6 +184,14 @@ static int start_child(const struct berth_context *ctx, const struct berth_exec_
         close(sp[1]);
         return berth_error_new(err, errno, "setns into the pid namespace of container init %d",
                                (int)x->container->state->pid);
+    }
+    /* CVE-2019-5736: the child is visible in the container's pid namespace
+     * from its birth until its execve, as the berth binary. Born
+     * non-dumpable (the flag is inherited), its /proc/<pid>/exe needs
+     * CAP_SYS_PTRACE over it; the execve makes the process dumpable again. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        close(sp[1]);
+        return berth_error_new(err, errno, "prctl PR_SET_DUMPABLE 0");
     }
     pid_t pid = berth_clone3(0, x->cgroup_fd, &x->pidfd, err);
     if (pid < 0 && berth_error_code(*err) == -ENOMEM && (x->ns_flags & CLONE_NEWPID)) {

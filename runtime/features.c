@@ -77,9 +77,9 @@ static const struct {
     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
-/* An option counts when berth turns it into mount flags, propagation or
- * attributes; one that would only become filesystem data (or that berth
- * parses but refuses, idmap, or ignores, tmpcopyup) does not. */
+/* An option counts when berth turns it into mount flags, propagation,
+ * attributes or an idmapped bind (namespaces/idmap_mount.h); one that would
+ * only become filesystem data (or that berth ignores, tmpcopyup) does not. */
 static bool mount_option_supported(const char *name)
 {
     char *opts[] = {(char *)name};
@@ -89,7 +89,7 @@ static bool mount_option_supported(const char *name)
         berth_error_free(&err);
         return false;
     }
-    bool ok = o.data == NULL && !o.idmap && !o.ridmap && !o.tmpcopyup;
+    bool ok = o.data == NULL && !o.tmpcopyup;
     berth_mount_options_free(&o);
     return ok;
 }
@@ -235,7 +235,7 @@ static void gen_linux(const struct berth_context *ctx, berth_json_gen *g)
     gen_enabled(g, "intelRdt", false);
     berth_json_gen_string(g, "mountExtensions");
     berth_json_gen_map_open(g);
-    gen_enabled(g, "idmap", false);
+    gen_enabled(g, "idmap", true);
     berth_json_gen_map_close(g);
     berth_json_gen_map_close(g);
 }

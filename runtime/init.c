@@ -9,6 +9,7 @@
 
 #include "../namespaces/clone.h"
 #include "../namespaces/rootfs.h"
+#include "../namespaces/userns_join.h"
 #include "../net/loopback.h"
 #include "cleanup.h"
 #include "keyring.h"
@@ -23,7 +24,9 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
 {
     const berth_config *c = a->config;
     const struct berth_context *ctx = a->ctx;
-    if (berth_security_child_begin(a, err) < 0 || berth_ns_join_paths(ctx, c, err) < 0)
+    if (berth_security_child_begin(a, err) < 0 || berth_ns_join_paths(ctx, c, err) < 0 ||
+        berth_ns_unshare_deferred(
+            ctx, c, a->sec != NULL ? berth_security_clone_flags_drop(a->sec) : 0, a->sock, err) < 0)
         return -1;
     if (c->ns[BERTH_NS_NETWORK].present && c->ns[BERTH_NS_NETWORK].path == NULL &&
         berth_net_loopback_up(err) < 0)
@@ -35,7 +38,8 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
     if (berth_process_pre_rootfs(&c->process, err) < 0)
         return -1;
     struct berth_rootfs_opts ro = {.no_pivot = a->no_pivot,
-                                   .bind_devices = c->ns[BERTH_NS_USER].present};
+                                   .bind_devices = c->ns[BERTH_NS_USER].present,
+                                   .mount_trees = a->sec != NULL ? a->sec->mount_trees.fds : NULL};
     if (a->sec != NULL && a->sec->child_hooks) {
         ro.before_pivot = berth_security_child_before_pivot;
         ro.data = (void *)a;

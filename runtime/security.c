@@ -53,6 +53,10 @@ int berth_security_prepare(const struct berth_context *ctx, const berth_config *
         berth_linux_attrs_free(&ret->attrs);
         return -1;
     }
+    if (berth_idmap_mounts_prepare(ctx, c, &ret->mount_trees, err) < 0) {
+        berth_security_release(ret);
+        return -1;
+    }
     return 0;
 }
 
@@ -60,6 +64,7 @@ void berth_security_release(struct berth_security *s)
 {
     berth_seccomp_prog_free(&s->seccomp);
     berth_linux_attrs_free(&s->attrs);
+    berth_idmap_mounts_close(&s->mount_trees);
     free(s->state_json);
     s->state_json = NULL;
 }
@@ -103,6 +108,8 @@ static int parent_hooks(struct berth_security *s, const berth_config *c, pid_t p
 int berth_security_parent(const struct berth_context *ctx, struct berth_security *s,
                           const berth_config *c, pid_t pid, int pidfd, int sock, berth_error **err)
 {
+    /* The child has its copies of the idmapped trees. */
+    berth_idmap_mounts_close(&s->mount_trees);
     if (s->write_maps && (berth_idmap_write(pid, c, err) < 0 ||
                           berth_sync_send(sock, BERTH_SYNC_MAPS_DONE, err) < 0))
         return -1;

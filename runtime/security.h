@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../namespaces/idmap_mount.h"
 #include "../oci/config.h"
 #include "context.h"
 #include "error.h"
@@ -23,6 +24,8 @@ struct berth_security {
     struct berth_linux_attrs attrs;
     bool write_maps;  /* new user namespace with mappings: MAPS_DONE */
     bool child_hooks; /* prestart..startContainer: HOOKS / HOOKS_DONE */
+    /* The idmapped mounts' trees, made by the parent (idmap_mount.h). */
+    struct berth_idmap_mounts mount_trees;
     const char *id;   /* borrowed */
     char *state_json; /* child: the state from HOOKS_DONE */
 };

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../namespaces/clone.h"
+#include "../namespaces/userns_join.h"
 #include "cleanup.h"
 #include "container_id.h"
 #include "fileutil.h"
@@ -109,7 +110,10 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
         close(sp[0]), close(sp[1]);
         return -1;
     }
-    uint64_t flags = berth_ns_clone_flags(s->config) & ~berth_security_clone_flags_drop(s->sec);
+    /* A joined user namespace: the init unshares the new ones itself. */
+    uint64_t flags = berth_ns_defer_p(s->config) ? 0
+                                                 : berth_ns_clone_flags(s->config) &
+                                                       ~berth_security_clone_flags_drop(s->sec);
     pid_t pid = berth_clone3(flags, cgroup_fd, &s->pidfd, err);
     if (pid == 0) {
         /* The state dir's fd carries the container's flock: the init must
@@ -131,12 +135,14 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
     }
     s->pid = pid;
     s->sock = sp[0];
-    if (berth_security_parent(ctx, s->sec, s->config, pid, s->pidfd, s->sock, err) < 0)
+    if (berth_ns_defer_adopt(s->config, s->sock, &s->pid, &s->pidfd, err) < 0)
+        return -1;
+    if (berth_security_parent(ctx, s->sec, s->config, s->pid, s->pidfd, s->sock, err) < 0)
         return -1;
     if (s->config->process.terminal &&
         berth_sync_wait_fd(s->sock, s->pidfd, BERTH_SYNC_CONSOLE, &s->console, err) < 0)
         return -1;
-    if (berth_security_parent_listener(s->sec, s->config, pid, s->pidfd, s->sock, err) < 0)
+    if (berth_security_parent_listener(s->sec, s->config, s->pid, s->pidfd, s->sock, err) < 0)
         return -1;
     if (berth_sync_wait(s->sock, s->pidfd, BERTH_SYNC_READY, err) < 0)
         return -1;

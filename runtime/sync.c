@@ -22,6 +22,7 @@ static const char *type_name(uint32_t t)
     case BERTH_SYNC_SECCOMP_FD: return "SECCOMP_FD";
     case BERTH_SYNC_HOOKS: return "HOOKS";
     case BERTH_SYNC_HOOKS_DONE: return "HOOKS_DONE";
+    case BERTH_SYNC_INIT_PIDFD: return "INIT_PIDFD";
     default: return "unknown";
     }
 }

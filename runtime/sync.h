@@ -26,6 +26,11 @@
  *   runs prestart + createRuntime hooks
  *   send HOOKS_DONE + blob(state JSON) ------->  runs createContainer hooks,
  *                                                keeps the JSON for startContainer
+ *   user namespace joined by path + a new pid namespace (userns_join.h): the
+ *   clone3 child joins, unshares, clones the init (CLONE_PARENT: pid 1 of
+ *   the new pid namespace, berth's child) and exits:
+ *        wait_fd()  <- INIT_PIDFD + SCM_RIGHTS -  (the init's pidfd)
+ *   reaps the first child; the init is the peer from here on
  *   seccomp with SCMP_ACT_NOTIFY:
  *        wait_fd()  <- SECCOMP_FD + SCM_RIGHTS -  (filter loaded, NEW_LISTENER)
  *   sends it to linux.seccomp.listenerPath
@@ -49,6 +54,7 @@ enum berth_sync_type {
     BERTH_SYNC_SECCOMP_FD, /* child -> parent: the seccomp listener, SCM_RIGHTS */
     BERTH_SYNC_HOOKS,      /* child -> parent: run prestart + createRuntime now */
     BERTH_SYNC_HOOKS_DONE, /* parent -> child: done; a blob with the state JSON follows */
+    BERTH_SYNC_INIT_PIDFD, /* child -> parent: the real init's pidfd (userns_join.h) */
 };
 
 struct berth_sync_msg {

@@ -74,10 +74,14 @@ test_features_mount_options() {
         [rnodev]=nodev [noexec]=noexec [rnoexec]=noexec [noatime]=noatime [rnoatime]=noatime
         [nodiratime]=nodiratime [rnodiratime]=nodiratime [nosymfollow]=nosymfollow
         [rnosymfollow]=nosymfollow [shared]=shared: [rshared]=shared: [unbindable]=unbindable
-        [runbindable]=unbindable)
+        [runbindable]=unbindable [idmap]=idmapped [ridmap]=idmapped)
     cfg --arg s "$T/src" --argjson o "$(feature '.mountOptions')" '.mounts += [$o[] |
         if . == "bind" or . == "rbind"
         then {destination: "/mnt/\(.)", type: "bind", source: $s, options: [.]}
+        elif . == "idmap" or . == "ridmap"
+        then {destination: "/mnt/\(.)", type: "bind", source: $s, options: ["rbind", .],
+              uidMappings: [{containerID: 0, hostID: 1000, size: 1}],
+              gidMappings: [{containerID: 0, hostID: 1000, size: 1}]}
         else {destination: "/mnt/\(.)", type: "tmpfs", source: "tmpfs", options: [.]} end]'
     set_args /bin/cat /proc/self/mountinfo
     run_fg
@@ -265,15 +269,24 @@ test_features_seccomp_archs_and_flags() {
 # What berth does not support it says so, and refuses where asked.
 test_features_unsupported_are_refused() {
     features
-    assert_eq false "$(feature .linux.mountExtensions.idmap.enabled)" "idmap mounts"
-    cfg '.mounts += [{destination: "/mnt", type: "bind", source: "/tmp", options: ["bind", "idmap"]}]'
-    set_args /bin/true
-    run_fg
-    assert_ne 0 "$STATUS" "a config asking for an idmapped mount"
-    assert_contains "$ERR" "idmapped mounts" "the refusal"
     assert_eq false "$(feature .linux.apparmor.enabled)" "apparmor"
     assert_eq false "$(feature .linux.selinux.enabled)" "selinux"
     assert_eq false "$(feature .linux.intelRdt.enabled)" "intelRdt"
+}
+
+# Listed as enabled, an idmapped bind shows the source's ids through its
+# maps (source id = containerID, seen as hostID).
+test_features_idmap_mounts() {
+    features
+    assert_eq true "$(feature .linux.mountExtensions.idmap.enabled)" "idmap mounts"
+    mkdir -p "$T/idm"
+    chown 1000:1000 "$T/idm"
+    cfg --arg s "$T/idm" '.mounts += [{destination: "/mnt", type: "bind", source: $s,
+        options: ["bind", "idmap"], uidMappings: [{containerID: 1000, hostID: 0, size: 1}],
+        gidMappings: [{containerID: 1000, hostID: 0, size: 1}]}]'
+    set_args /bin/sh -c 'stat -c %u:%g /mnt'
+    run_ok
+    assert_eq 0:0 "$OUT" "owner of the source through the idmapped mount"
 }
 
 test_features_libseccomp_version() {

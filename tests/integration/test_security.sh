@@ -280,6 +280,18 @@ test_no_host_fds_and_cwd_inside() {
     assert_eq /tmp "$OUT" "cwd"
 }
 
+# The end of a reopen-write attempt made in the container: the runtime has
+# exec'd away (tells the helper to go on), then the helper's answer must
+# be a refusal. usage: reopen_refused ROOTFS_TMP WHAT
+reopen_refused() {
+    touch "$1/started"
+    for _ in $(seq 200); do [ -e "$1/done" ] && break; sleep 0.05; done
+    local res
+    res=$(cat "$1/result" 2>/dev/null)
+    assert_ne "" "$res" "the container found $2"
+    assert_ne OK "$res" "$2: exe reopened for writing"
+}
+
 test_init_exe_not_reopenable_from_shared_pid_ns() {
     # CVE-2019-5736: container B joins A's pid namespace and sits in
     # `created` (its init is still the berth binary). A takes an O_PATH
@@ -308,13 +320,38 @@ test_init_exe_not_reopenable_from_shared_pid_ns() {
     sleep 0.2
     berth start "$b" || fail "start B"
     for _ in $(seq 100); do [ "$(state_field "$b" .status)" = stopped ] && break; sleep 0.05; done
-    touch "$r/started"
-    for _ in $(seq 200); do [ -e "$r/done" ] && break; sleep 0.05; done
-    local res
-    res=$(cat "$r/result" 2>/dev/null)
-    assert_ne "" "$res" "A found B's init"
-    assert_ne OK "$res" "B's init exe reopened for writing"
+    reopen_refused "$r" "B's init"
     berth delete -f "$b" >/dev/null 2>&1
+    berth delete -f "$a" >/dev/null 2>&1
+}
+
+test_exec_exe_not_reopenable_from_the_container() {
+    # CVE-2019-5736 through `berth exec`: the exec'd process is in the
+    # container's pid namespace from its clone on, as the berth binary,
+    # until its execve. strace holds it there (every execve waits 1.5 s on
+    # entry) while a container process takes an O_PATH handle on its
+    # /proc/<pid>/exe; once berth is gone the handle is reopened for
+    # writing. A copy of berth is used, so that a broken guard only damages
+    # the copy.
+    command -v strace >/dev/null || skip "strace is not installed"
+    cp "$BERTH_BIN" "$T/berth-copy"
+    BERTH_BIN=$T/berth-copy
+    set_args /bin/sh -c 'while [ ! -e /tmp/go ]; do sleep 0.05; done
+        i=0; while [ $i -lt 100 ] && [ ! -e /tmp/result ]; do
+            for p in /proc/[0-9]*; do
+                [ "$(cat $p/comm 2>/dev/null)" = berth-copy ] || continue
+                /bin/berth-helper reopen-write $p/exe /tmp/started > /tmp/result
+                break
+            done; i=$((i + 1)); sleep 0.02
+        done; touch /tmp/done; sleep 30'
+    local a
+    a=$(new_id)
+    berth run -d -b "$BUNDLE" "$a" >/dev/null 2>&1 </dev/null || fail "run -d"
+    local r=$BUNDLE/rootfs/tmp
+    touch "$r/go"
+    timeout 30 strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=1500000 \
+        "$BERTH_BIN" --root "$ROOT" exec "$a" /bin/true || fail "exec under strace"
+    reopen_refused "$r" "berth exec's process"
     berth delete -f "$a" >/dev/null 2>&1
 }
 

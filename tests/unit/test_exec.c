@@ -275,8 +275,8 @@ Test(features, document)
     cr_expect_str_eq(berth_json_get(doc, "ociVersionMin")->u.s, "1.0.0");
     const berth_json *opts = berth_json_get(doc, "mountOptions");
     cr_expect(list_has(opts, "rro") && list_has(opts, "rbind") && list_has(opts, "nosymfollow"));
-    cr_expect(!list_has(opts, "remount") && !list_has(opts, "idmap"),
-              "options berth refuses are not listed");
+    cr_expect(!list_has(opts, "remount"), "options berth refuses are not listed");
+    cr_expect(list_has(opts, "idmap") && list_has(opts, "ridmap"), "idmapped binds are listed");
     cr_expect(!list_has(opts, "tmpcopyup") && !list_has(opts, "loud"),
               "options berth ignores are not listed");
     const berth_json *lx = berth_json_get(doc, "linux");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "namespaces/rootfs.h"
 #include "namespaces/sysops_fake.h"
@@ -41,6 +42,7 @@ static void add_mount(const char *dest, const char *type, const char *src, const
 {
     cfg->mounts = realloc(cfg->mounts, (cfg->n_mounts + 1) * sizeof(*cfg->mounts));
     berth_mount_config *m = &cfg->mounts[cfg->n_mounts++];
+    memset(m, 0, sizeof(*m));
     m->destination = strdup(dest);
     m->type = type ? strdup(type) : NULL;
     m->source = src ? strdup(src) : NULL;
@@ -463,7 +465,7 @@ Test(rootfs, propagation_and_recursive_attributes_on_a_bind)
               "%s", log);
 }
 
-Test(rootfs, idmapped_mounts_are_refused_clearly)
+Test(rootfs, idmapped_mount_without_a_prepared_tree_is_refused_clearly)
 {
     add_mount("/data", "bind", "data", OPTS("rbind", "idmap"));
     berth_error *err = NULL;
@@ -471,6 +473,26 @@ Test(rootfs, idmapped_mounts_are_refused_clearly)
     cr_assert(strstr(err->msg, "mount `data` to `/data` (type bind): idmapped mounts") != NULL,
               "%s", err->msg);
     berth_error_free(&err);
+}
+
+Test(rootfs, idmapped_mount_moves_the_prepared_tree_then_remounts_ro)
+{
+    add_mount("/data", "bind", "data", OPTS("rbind", "idmap", "ro"));
+    int tree_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int trees[] = {tree_fd};
+    struct berth_rootfs_opts opts = {.mount_trees = trees};
+    expect_ok(&opts);
+    close(tree_fd);
+    char want[256];
+    snprintf(want, sizeof(want),
+             "openat2(@$T/rootfs,data,{flags=0x280000,resolve=0x12},0x18)\n"
+             "move_mount(%d,,@data,,0104)\n"
+             "close(@data)\n",
+             tree_fd);
+    const char *log = berth_fake_log();
+    cr_assert(strstr(log, want) != NULL, "%s", log);
+    cr_assert_eq(berth_fake_count("mount_setattr"), 0);
+    cr_assert_geq(berth_fake_find("mount(NULL,@data,NULL,0x1021,NULL)", 0), 0, "%s", log);
 }
 
 struct hook_seen {
