@@ -57,6 +57,11 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
     /* The pty comes from the container's devpts, before the user switch. */
     if (c->process.terminal && berth_console_setup(ctx, &c->process, a->sock, true, err) < 0)
         return -1;
+    /* Without a pty of its own the container still gets its own session, as
+     * with runc: a ^C on the caller's terminal must not reach it directly
+     * (berth forwards it once). */
+    if (!c->process.terminal && setsid() < 0)
+        return berth_error_new(err, errno, "setsid");
     if (berth_security_child_process(a, err) < 0 || berth_process_apply(ctx, &c->process, err) < 0)
         return -1;
     return berth_process_find_executable(&c->process, ret_exe, err);

@@ -296,4 +296,12 @@ test_new_session_keyring() {
     assert_ne "$own" "$OUT" "session keyrings of two containers"
 }
 
+test_own_session_without_terminal() {
+    # Field 6 of stat is the session: 1 when pid 1 leads its own session, 0
+    # when the leader is berth's caller, outside the pid namespace.
+    set_args /bin/sh -c 'read -r _ _ _ _ _ sid _ </proc/self/stat; echo "$sid"'
+    run_ok
+    assert_eq 1 "$OUT" "session id of the container init"
+}
+
 run_tests "$@"
