@@ -102,8 +102,8 @@ static int unified(struct writes *w, const berth_json *u, berth_error **err)
     return 0;
 }
 
-int berth_cgroup_v2_translate(const berth_json *res, struct berth_cgroup_write **ret,
-                              size_t *ret_n, berth_error **err)
+int berth_cgroup_v2_translate(const berth_json *res, struct berth_cgroup_write **ret, size_t *ret_n,
+                              berth_error **err)
 {
     struct writes w = {0};
     const berth_json *sub;

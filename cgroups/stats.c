@@ -52,7 +52,7 @@ static void gen_keyed(berth_json_gen *g, const char *text, const char *const *ke
 
 static void gen_cpu(berth_json_gen *g, int dirfd)
 {
-    static const char *const keys[] = {"usage_usec", "user_usec", "system_usec",
+    static const char *const keys[] = {"usage_usec", "user_usec",    "system_usec",
                                        "nr_periods", "nr_throttled", "throttled_usec"};
     _cleanup_free_ char *stat = read_text(dirfd, "cpu.stat");
     berth_json_gen_string(g, "cpu");

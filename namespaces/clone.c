@@ -35,8 +35,8 @@ static pid_t legacy_clone(uint64_t flags, int cgroup_fd, int *ret_pidfd, berth_e
     if (flags & CLONE_NEWTIME)
         return berth_error_new(err, ENOSYS, "clone3 (needed for a new time namespace)");
     int pidfd = -1;
-    long pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, &pidfd,
-                       NULL, 0);
+    long pid =
+        syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, &pidfd, NULL, 0);
     if (pid < 0)
         return berth_error_new(err, errno, "clone (flags %#llx)", (unsigned long long)flags);
     if (pid == 0)
@@ -85,8 +85,7 @@ static int join_one(const struct berth_context *ctx, const berth_config *c, bert
     if (fd < 0)
         return berth_error_new(err, errno, "open %s namespace `%s`", berth_ns_kind_name(k), path);
     if (ctx->ops->setns(fd, berth_ns_kind_clone_flag(k)) < 0)
-        return berth_error_new(err, errno, "setns %s namespace `%s`", berth_ns_kind_name(k),
-                               path);
+        return berth_error_new(err, errno, "setns %s namespace `%s`", berth_ns_kind_name(k), path);
     return 0;
 }
 
@@ -97,8 +96,7 @@ int berth_ns_join_pid(const struct berth_context *ctx, const berth_config *c, be
     return join_one(ctx, c, BERTH_NS_PID, err);
 }
 
-int berth_ns_join_paths(const struct berth_context *ctx, const berth_config *c,
-                        berth_error **err)
+int berth_ns_join_paths(const struct berth_context *ctx, const berth_config *c, berth_error **err)
 {
     /* Every path is opened first: once the mount namespace is joined,
      * /proc/<pid>/ns/... paths would resolve in the container's /proc. */

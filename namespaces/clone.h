@@ -23,7 +23,6 @@ int berth_ns_join_pid(const struct berth_context *ctx, const berth_config *c, be
 
 /* Child side: setns() into every other namespace the config names by path
  * (user first, so that the others are joined with its privileges). */
-int berth_ns_join_paths(const struct berth_context *ctx, const berth_config *c,
-                        berth_error **err);
+int berth_ns_join_paths(const struct berth_context *ctx, const berth_config *c, berth_error **err);
 
 #endif

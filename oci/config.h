@@ -31,8 +31,8 @@ typedef enum {
 } berth_ns_kind;
 
 typedef struct {
-    bool present;   /* listed in linux.namespaces */
-    char *path;     /* join this one (NULL: create a new one) */
+    bool present; /* listed in linux.namespaces */
+    char *path;   /* join this one (NULL: create a new one) */
 } berth_ns_config;
 
 typedef struct {
@@ -42,19 +42,24 @@ typedef struct {
     char **options;    /* NULL-terminated, as given */
     size_t n_options;
     /* uidMappings/gidMappings of an idmapped bind mount (may be empty) */
-    struct berth_id_mapping *uid_mappings; size_t n_uid_mappings;
-    struct berth_id_mapping *gid_mappings; size_t n_gid_mappings;
+    struct berth_id_mapping *uid_mappings;
+    size_t n_uid_mappings;
+    struct berth_id_mapping *gid_mappings;
+    size_t n_gid_mappings;
     /* options digested by berth_mount_options_parse() (namespaces/mounts.h) are
      * computed there; the config keeps only the raw strings. */
 } berth_mount_config;
 
 typedef struct {
-    char *path;   /* absolute path inside the container */
-    char type;    /* 'c', 'b', 'u' or 'p' */
+    char *path; /* absolute path inside the container */
+    char type;  /* 'c', 'b', 'u' or 'p' */
     int64_t major, minor;
-    uint32_t file_mode; bool has_file_mode;
-    uint32_t uid; bool has_uid;
-    uint32_t gid; bool has_gid;
+    uint32_t file_mode;
+    bool has_file_mode;
+    uint32_t uid;
+    bool has_uid;
+    uint32_t gid;
+    bool has_gid;
 } berth_device_config;
 
 typedef struct berth_id_mapping {
@@ -62,15 +67,15 @@ typedef struct berth_id_mapping {
 } berth_id_mapping;
 
 typedef struct {
-    int resource;     /* RLIMIT_* */
+    int resource; /* RLIMIT_* */
     uint64_t soft, hard;
 } berth_rlimit_config;
 
 typedef struct {
     char *path;
-    char **args;  /* NULL-terminated, may be NULL */
-    char **env;   /* NULL-terminated, may be NULL */
-    int timeout;  /* seconds, 0 = none */
+    char **args; /* NULL-terminated, may be NULL */
+    char **env;  /* NULL-terminated, may be NULL */
+    int timeout; /* seconds, 0 = none */
 } berth_hook_config;
 
 typedef struct {
@@ -89,40 +94,51 @@ typedef struct {
 typedef struct {
     bool terminal;
     unsigned console_height, console_width;
-    char **args;  /* NULL-terminated, at least one element */
-    char **env;   /* NULL-terminated, may be empty */
-    char *cwd;    /* absolute */
+    char **args; /* NULL-terminated, at least one element */
+    char **env;  /* NULL-terminated, may be empty */
+    char *cwd;   /* absolute */
     uint32_t uid, gid;
-    uint32_t *additional_gids; size_t n_additional_gids;
-    bool has_umask; uint32_t umask;
+    uint32_t *additional_gids;
+    size_t n_additional_gids;
+    bool has_umask;
+    uint32_t umask;
     bool no_new_privileges;
     berth_caps_config caps;
-    berth_rlimit_config *rlimits; size_t n_rlimits;
-    bool has_oom_score_adj; int oom_score_adj;
+    berth_rlimit_config *rlimits;
+    size_t n_rlimits;
+    bool has_oom_score_adj;
+    int oom_score_adj;
     char *apparmor_profile;
     char *selinux_label;
 } berth_process_config;
 
 typedef struct {
     char *oci_version;
-    char *bundle;       /* absolute path of the bundle directory */
-    char *root_path;    /* absolute path of the rootfs (resolved against bundle) */
+    char *bundle;    /* absolute path of the bundle directory */
+    char *root_path; /* absolute path of the rootfs (resolved against bundle) */
     bool root_readonly;
-    char *hostname;     /* NULL when absent */
-    char *domainname;   /* NULL when absent */
+    char *hostname;   /* NULL when absent */
+    char *domainname; /* NULL when absent */
     berth_process_config process;
     bool has_process;
-    berth_mount_config *mounts; size_t n_mounts;
+    berth_mount_config *mounts;
+    size_t n_mounts;
 
     /* linux */
     berth_ns_config ns[BERTH_NS_COUNT];
-    berth_id_mapping *uid_mappings; size_t n_uid_mappings;
-    berth_id_mapping *gid_mappings; size_t n_gid_mappings;
-    berth_device_config *devices; size_t n_devices;
-    char *cgroups_path;          /* NULL when absent */
-    char *rootfs_propagation;    /* NULL, "private", "rprivate", "slave", "rslave", "shared", "rshared", "unbindable", "runbindable" */
-    char **masked_paths; size_t n_masked_paths;
-    char **readonly_paths; size_t n_readonly_paths;
+    berth_id_mapping *uid_mappings;
+    size_t n_uid_mappings;
+    berth_id_mapping *gid_mappings;
+    size_t n_gid_mappings;
+    berth_device_config *devices;
+    size_t n_devices;
+    char *cgroups_path;       /* NULL when absent */
+    char *rootfs_propagation; /* NULL, "private", "rprivate", "slave", "rslave", "shared",
+                                 "rshared", "unbindable", "runbindable" */
+    char **masked_paths;
+    size_t n_masked_paths;
+    char **readonly_paths;
+    size_t n_readonly_paths;
     char *mount_label;
 
     /* hooks */

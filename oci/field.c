@@ -44,19 +44,13 @@ int berth_field_error(const berth_field_ctx *x, const berth_jpath *p, int errnum
 static const char *type_word(berth_json_type t)
 {
     switch (t) {
-    case BERTH_JSON_BOOL:
-        return "a boolean";
+    case BERTH_JSON_BOOL: return "a boolean";
     case BERTH_JSON_INT:
-    case BERTH_JSON_DOUBLE:
-        return "a number";
-    case BERTH_JSON_STRING:
-        return "a string";
-    case BERTH_JSON_ARRAY:
-        return "an array";
-    case BERTH_JSON_OBJECT:
-        return "an object";
-    default:
-        return "null";
+    case BERTH_JSON_DOUBLE: return "a number";
+    case BERTH_JSON_STRING: return "a string";
+    case BERTH_JSON_ARRAY: return "an array";
+    case BERTH_JSON_OBJECT: return "an object";
+    default: return "null";
     }
 }
 

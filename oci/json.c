@@ -345,9 +345,7 @@ void berth_json_free(berth_json *j)
     if (j == NULL)
         return;
     switch (j->type) {
-    case BERTH_JSON_STRING:
-        free(j->u.s);
-        break;
+    case BERTH_JSON_STRING: free(j->u.s); break;
     case BERTH_JSON_ARRAY:
         for (size_t i = 0; i < j->u.array.len; i++)
             berth_json_free(j->u.array.items[i]);
@@ -361,8 +359,7 @@ void berth_json_free(berth_json *j)
         free(j->u.object.keys);
         free(j->u.object.values);
         break;
-    default:
-        break;
+    default: break;
     }
     free(j);
 }
@@ -508,21 +505,11 @@ static void gen_double(berth_json_gen *g, double d)
 void berth_json_gen_tree(berth_json_gen *g, const berth_json *j)
 {
     switch (j->type) {
-    case BERTH_JSON_NULL:
-        berth_json_gen_null(g);
-        break;
-    case BERTH_JSON_BOOL:
-        berth_json_gen_bool(g, j->u.b);
-        break;
-    case BERTH_JSON_INT:
-        berth_json_gen_int(g, j->u.i);
-        break;
-    case BERTH_JSON_DOUBLE:
-        gen_double(g, j->u.d);
-        break;
-    case BERTH_JSON_STRING:
-        berth_json_gen_string(g, j->u.s);
-        break;
+    case BERTH_JSON_NULL: berth_json_gen_null(g); break;
+    case BERTH_JSON_BOOL: berth_json_gen_bool(g, j->u.b); break;
+    case BERTH_JSON_INT: berth_json_gen_int(g, j->u.i); break;
+    case BERTH_JSON_DOUBLE: gen_double(g, j->u.d); break;
+    case BERTH_JSON_STRING: berth_json_gen_string(g, j->u.s); break;
     case BERTH_JSON_ARRAY:
         berth_json_gen_array_open(g);
         for (size_t i = 0; i < j->u.array.len; i++)
@@ -543,19 +530,13 @@ void berth_json_gen_tree(berth_json_gen *g, const berth_json *j)
 static const char *gen_status_text(yajl_gen_status s)
 {
     switch (s) {
-    case yajl_gen_keys_must_be_strings:
-        return "a map key is not a string";
-    case yajl_max_depth_exceeded:
-        return "nesting too deep";
+    case yajl_gen_keys_must_be_strings: return "a map key is not a string";
+    case yajl_max_depth_exceeded: return "nesting too deep";
     case yajl_gen_in_error_state:
-    case yajl_gen_generation_complete:
-        return "value after the end of the document";
-    case yajl_gen_invalid_number:
-        return "number is not finite";
-    case yajl_gen_invalid_string:
-        return "string is not valid UTF-8";
-    default:
-        return "generator failure";
+    case yajl_gen_generation_complete: return "value after the end of the document";
+    case yajl_gen_invalid_number: return "number is not finite";
+    case yajl_gen_invalid_string: return "string is not valid UTF-8";
+    default: return "generator failure";
     }
 }
 

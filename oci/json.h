@@ -70,7 +70,6 @@ void berth_json_gen_kv_bool(berth_json_gen *g, const char *key, bool value);
 void berth_json_gen_tree(berth_json_gen *g, const berth_json *j);
 /* The text so far (NUL-terminated, owned by g). Fails only on misuse
  * (unbalanced maps) or out of memory. */
-int berth_json_gen_result(berth_json_gen *g, const char **ret, size_t *ret_len,
-                          berth_error **err);
+int berth_json_gen_result(berth_json_gen *g, const char **ret, size_t *ret_len, berth_error **err);
 
 #endif

@@ -15,19 +15,19 @@ typedef struct {
     char *id;
     char *bundle;
     char *rootfs;
-    char *created;        /* RFC 3339 with nanoseconds, UTC */
-    pid_t pid;            /* the container's init, in the host pid namespace */
-    uint64_t pid_start;   /* field 22 of /proc/<pid>/stat, against PID reuse */
-    char *cgroup_path;    /* absolute path of the container's cgroup dir, or NULL */
-    char *owner;          /* "" for root, as runc prints */
+    char *created;           /* RFC 3339 with nanoseconds, UTC */
+    pid_t pid;               /* the container's init, in the host pid namespace */
+    uint64_t pid_start;      /* field 22 of /proc/<pid>/stat, against PID reuse */
+    char *cgroup_path;       /* absolute path of the container's cgroup dir, or NULL */
+    char *owner;             /* "" for root, as runc prints */
     berth_json *annotations; /* an object, or NULL; owned */
 } berth_state;
 
 /* The runtime-spec document as `berth state` prints it (pretty, with
  * `status`), or the private on-disk form (`private_fields`: pid_start,
  * cgroup_path). *ret is malloc'd. */
-int berth_state_to_json(const berth_state *s, const char *status, bool private_fields,
-                        char **ret, berth_error **err);
+int berth_state_to_json(const berth_state *s, const char *status, bool private_fields, char **ret,
+                        berth_error **err);
 
 /* Parses the on-disk form. `what` names the file in errors. */
 int berth_state_from_json(const char *buf, size_t len, const char *what, berth_state **ret,

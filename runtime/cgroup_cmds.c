@@ -112,8 +112,8 @@ static int print_stats(const char *id, const char *path, FILE *out, berth_error 
     return r;
 }
 
-int berth_events(const struct berth_context *ctx, const char *id, bool stats_once,
-                 int interval_ms, FILE *out, berth_error **err)
+int berth_events(const struct berth_context *ctx, const char *id, bool stats_once, int interval_ms,
+                 FILE *out, berth_error **err)
 {
     struct berth_container *c = NULL;
     if (open_with_cgroup(ctx, id, false, &c, err) < 0)

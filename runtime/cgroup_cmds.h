@@ -19,7 +19,7 @@ int berth_update(const struct berth_context *ctx, const char *id, const char *re
 
 /* Prints {"type":"stats","id":...,"data":{...}} once (stats) or every
  * interval_ms until the container stops. */
-int berth_events(const struct berth_context *ctx, const char *id, bool stats_once,
-                 int interval_ms, FILE *out, berth_error **err);
+int berth_events(const struct berth_context *ctx, const char *id, bool stats_once, int interval_ms,
+                 FILE *out, berth_error **err);
 
 #endif

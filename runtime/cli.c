@@ -54,11 +54,17 @@ static int parse_int(const char *flag, const char *s, int *ret, berth_error **er
     return 0;
 }
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING,
-       OPT_PRESERVE_FDS, OPT_ROOTLESS };
+enum {
+    OPT_PID_FILE = 256,
+    OPT_CONSOLE_SOCKET,
+    OPT_NO_PIVOT,
+    OPT_NO_NEW_KEYRING,
+    OPT_PRESERVE_FDS,
+    OPT_ROOTLESS
+};
 
-static int parse_create_opts(int argc, char **argv, bool allow_detach,
-                             struct berth_create_opts *o, berth_error **err)
+static int parse_create_opts(int argc, char **argv, bool allow_detach, struct berth_create_opts *o,
+                             berth_error **err)
 {
     static const struct option longopts[] = {
         {"bundle", required_argument, NULL, 'b'},
@@ -71,7 +77,8 @@ static int parse_create_opts(int argc, char **argv, bool allow_detach,
         {NULL, 0, NULL, 0},
     };
     int c;
-    while ((c = next_opt(argc, argv, allow_detach ? "+b:d" : "+b:", longopts, argv[0], err)) != -1) {
+    while ((c = next_opt(argc, argv, allow_detach ? "+b:d" : "+b:", longopts, argv[0], err)) !=
+           -1) {
         switch (c) {
         case 'b': o->bundle = optarg; break;
         case OPT_PID_FILE: o->pid_file = optarg; break;
@@ -148,8 +155,7 @@ static int cmd_state(const struct berth_context *ctx, int argc, char **argv, ber
 
 static int cmd_kill(const struct berth_context *ctx, int argc, char **argv, berth_error **err)
 {
-    static const struct option longopts[] = {{"all", no_argument, NULL, 'a'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
     bool all = false;
     int c;
     while ((c = next_opt(argc, argv, "+a", longopts, argv[0], err)) != -1) {
@@ -167,8 +173,7 @@ static int cmd_kill(const struct berth_context *ctx, int argc, char **argv, bert
 
 static int cmd_delete(const struct berth_context *ctx, int argc, char **argv, berth_error **err)
 {
-    static const struct option longopts[] = {{"force", no_argument, NULL, 'f'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     bool force = false;
     int c;
     while ((c = next_opt(argc, argv, "+f", longopts, argv[0], err)) != -1) {
@@ -270,8 +275,7 @@ static const struct command commands[] = {
     {"events", "[--stats] [--interval T] <id>", "print resource usage as JSON", berth_cmd_events},
     {"exec", "[flags] <id> <cmd> [args]", "run a new process in a running container",
      berth_cmd_exec},
-    {"ps", "[-f table|json] <id> [ps args]", "list the processes of a container",
-     berth_cmd_ps},
+    {"ps", "[-f table|json] <id> [ps args]", "list the processes of a container", berth_cmd_ps},
     {"features", "", "print the runtime-spec features document", berth_cmd_features},
     {"help", "", "show this help", cmd_help},
 };

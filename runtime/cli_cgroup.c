@@ -35,9 +35,21 @@ static int parse_bytes(const char *flag, const char *s, long long *ret, berth_er
     long long v = strtoll(s, &end, 10);
     long long mult = 1;
     switch (*end) {
-    case 'k': case 'K': mult = 1LL << 10; end++; break;
-    case 'm': case 'M': mult = 1LL << 20; end++; break;
-    case 'g': case 'G': mult = 1LL << 30; end++; break;
+    case 'k':
+    case 'K':
+        mult = 1LL << 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mult = 1LL << 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mult = 1LL << 30;
+        end++;
+        break;
     default: break;
     }
     if (*end == 'b' || *end == 'B')
@@ -50,11 +62,15 @@ static int parse_bytes(const char *flag, const char *s, long long *ret, berth_er
 
 enum { U_MEMORY = 300, U_MEMRES, U_MEMSWAP, U_PIDS, U_QUOTA, U_PERIOD, U_SHARES, U_CPUS, U_MEMS };
 
-static const struct { int opt; const char *section, *key; bool bytes, string; } update_fields[] = {
-    {U_MEMORY, "memory", "limit", true, false},   {U_MEMRES, "memory", "reservation", true, false},
-    {U_MEMSWAP, "memory", "swap", true, false},   {U_PIDS, "pids", "limit", false, false},
-    {U_QUOTA, "cpu", "quota", false, false},      {U_PERIOD, "cpu", "period", false, false},
-    {U_SHARES, "cpu", "shares", false, false},    {U_CPUS, "cpu", "cpus", false, true},
+static const struct {
+    int opt;
+    const char *section, *key;
+    bool bytes, string;
+} update_fields[] = {
+    {U_MEMORY, "memory", "limit", true, false}, {U_MEMRES, "memory", "reservation", true, false},
+    {U_MEMSWAP, "memory", "swap", true, false}, {U_PIDS, "pids", "limit", false, false},
+    {U_QUOTA, "cpu", "quota", false, false},    {U_PERIOD, "cpu", "period", false, false},
+    {U_SHARES, "cpu", "shares", false, false},  {U_CPUS, "cpu", "cpus", false, true},
     {U_MEMS, "cpu", "mems", false, true},
 };
 #define N_UPDATE_FIELDS (sizeof(update_fields) / sizeof(update_fields[0]))
@@ -150,10 +166,9 @@ int berth_cmd_update(const struct berth_context *ctx, int argc, char **argv, ber
         return -1;
     _cleanup_free_ char *json = NULL;
     size_t len;
-    if (file != NULL
-            ? berth_read_file_at(AT_FDCWD, strcmp(file, "-") == 0 ? "/dev/stdin" : file, &json,
-                                 &len, err) < 0
-            : resources_from_flags(values, &json, err) < 0)
+    if (file != NULL ? berth_read_file_at(AT_FDCWD, strcmp(file, "-") == 0 ? "/dev/stdin" : file,
+                                          &json, &len, err) < 0
+                     : resources_from_flags(values, &json, err) < 0)
         return -1;
     return berth_update(ctx, argv[optind], json, err);
 }
@@ -174,8 +189,8 @@ int berth_cmd_events(const struct berth_context *ctx, int argc, char **argv, ber
         } else {
             char *end;
             double v = strtod(optarg, &end);
-            if (end == optarg || v <= 0 || (strcmp(end, "s") != 0 && strcmp(end, "ms") != 0 &&
-                                            *end != '\0'))
+            if (end == optarg || v <= 0 ||
+                (strcmp(end, "s") != 0 && strcmp(end, "ms") != 0 && *end != '\0'))
                 return berth_error_new(err, 0, "events: --interval: invalid \"%s\"", optarg);
             interval_ms = (int)(strcmp(end, "ms") == 0 ? v : v * 1000);
         }

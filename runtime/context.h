@@ -18,7 +18,7 @@ struct berth_context {
     bool debug;
     bool systemd_cgroup;
     bool rootless;
-    berth_log_fn log;  /* may be NULL: messages are dropped */
+    berth_log_fn log; /* may be NULL: messages are dropped */
     void *log_data;
 };
 

@@ -13,8 +13,7 @@
  * sleep (e.g. on a dead NFS server) can take that long. */
 #define KILL_WAIT_MS 10000
 
-static int kill_init(const struct berth_context *ctx, struct berth_container *c,
-                     berth_error **err)
+static int kill_init(const struct berth_context *ctx, struct berth_container *c, berth_error **err)
 {
     _cleanup_close_ int fd = berth_init_pidfd(c, err);
     if (fd < 0) {

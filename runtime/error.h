@@ -12,9 +12,9 @@
 #include <stdarg.h>
 
 typedef struct berth_error {
-    int errnum;  /* errno at the failing call, 0 if not a syscall failure */
-    int status;  /* suggested process exit status (1 unless set otherwise) */
-    char *msg;   /* full one-line message, errno text already appended */
+    int errnum; /* errno at the failing call, 0 if not a syscall failure */
+    int status; /* suggested process exit status (1 unless set otherwise) */
+    char *msg;  /* full one-line message, errno text already appended */
 } berth_error;
 
 /* Sets *err to "<fmt...>: <strerror(errnum)>" (or just fmt when errnum is 0).

@@ -8,8 +8,8 @@
 /* The hook types berth runs (runtime/hooks.c), listed under "hooks". */
 #define BERTH_FEATURES_HOOKS                                                                       \
     {                                                                                              \
-        "prestart", "createRuntime", "createContainer", "startContainer", "poststart",             \
-            "poststop", NULL                                                                       \
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", \
+            NULL                                                                                   \
     }
 
 /* berth writes uid/gid mappings for a new user namespace (namespaces/idmap.c). */

@@ -13,8 +13,7 @@
 
 #include "cleanup.h"
 
-int berth_read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len,
-                       berth_error **err)
+int berth_read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len, berth_error **err)
 {
     _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

@@ -8,8 +8,7 @@
 
 /* Reads a whole file relative to dirfd (AT_FDCWD for paths) into a
  * NUL-terminated malloc'd buffer. */
-int berth_read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len,
-                       berth_error **err);
+int berth_read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len, berth_error **err);
 
 /* Writes <name>.tmp then renames it over <name>: readers see the old or the
  * new content, never a torn one. */

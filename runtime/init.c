@@ -48,12 +48,10 @@ static int prepare(const struct berth_init_args *a, char **ret_exe, berth_error 
         return -1;
     if (c->hostname != NULL && ctx->ops->sethostname(c->hostname, strlen(c->hostname)) < 0)
         return berth_error_new(err, errno, "sethostname \"%s\"", c->hostname);
-    if (c->domainname != NULL &&
-        ctx->ops->setdomainname(c->domainname, strlen(c->domainname)) < 0)
+    if (c->domainname != NULL && ctx->ops->setdomainname(c->domainname, strlen(c->domainname)) < 0)
         return berth_error_new(err, errno, "setdomainname \"%s\"", c->domainname);
     if (chdir(c->process.cwd) < 0)
-        return berth_error_new(err, errno, "chdir to cwd `%s` set in config.json",
-                               c->process.cwd);
+        return berth_error_new(err, errno, "chdir to cwd `%s` set in config.json", c->process.cwd);
     /* The pty comes from the container's devpts, before the user switch. */
     if (c->process.terminal && berth_console_setup(ctx, &c->process, a->sock, true, err) < 0)
         return -1;

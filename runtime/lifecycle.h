@@ -17,8 +17,8 @@ struct berth_create_opts {
     bool no_pivot;
     bool no_new_keyring;
     int preserve_fds;
-    int listen_fds;             /* systemd's LISTEN_FDS, when LISTEN_PID is berth: fds 3.. */
-    bool detach;                /* run -d */
+    int listen_fds; /* systemd's LISTEN_FDS, when LISTEN_PID is berth: fds 3.. */
+    bool detach;    /* run -d */
 };
 
 int berth_create(const struct berth_context *ctx, const struct berth_create_opts *o,
@@ -30,11 +30,10 @@ int berth_run(const struct berth_context *ctx, const struct berth_create_opts *o
               berth_error **err);
 int berth_kill(const struct berth_context *ctx, const char *id, int signo, bool all,
                berth_error **err);
-int berth_delete(const struct berth_context *ctx, const char *id, bool force,
-                 berth_error **err);
+int berth_delete(const struct berth_context *ctx, const char *id, bool force, berth_error **err);
 /* The state document, malloc'd. */
 int berth_container_state(const struct berth_context *ctx, const char *id, char **ret,
-                berth_error **err);
+                          berth_error **err);
 
 enum berth_list_format { BERTH_LIST_TABLE, BERTH_LIST_JSON };
 int berth_list(const struct berth_context *ctx, enum berth_list_format format, bool quiet,
@@ -65,8 +64,7 @@ struct berth_exec_opts {
 };
 /* Foreground: the process's exit status (128+N for signal N). Detached: 0
  * once the process runs. Every failure has exit status 255, as in runc. */
-int berth_exec(const struct berth_context *ctx, const struct berth_exec_opts *o,
-               berth_error **err);
+int berth_exec(const struct berth_context *ctx, const struct berth_exec_opts *o, berth_error **err);
 
 enum berth_ps_format { BERTH_PS_TABLE, BERTH_PS_JSON };
 /* JSON: the host pids of the container's processes. Table: the host's

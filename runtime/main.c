@@ -17,8 +17,8 @@
 #endif
 
 struct log_sink {
-    FILE *file;  /* --log, or NULL */
-    bool json;   /* --log-format json */
+    FILE *file; /* --log, or NULL */
+    bool json;  /* --log-format json */
 };
 
 static const char *level_name(enum berth_log_level l)
@@ -132,8 +132,10 @@ static int parse_globals(int argc, char **argv, struct berth_context *ctx, const
 int main(int argc, char **argv)
 {
     struct log_sink sink = {0};
-    struct berth_context ctx = {.state_root = "/run/berth", .ops = &berth_sysops_linux,
-                                .log = log_callback, .log_data = &sink};
+    struct berth_context ctx = {.state_root = "/run/berth",
+                                .ops = &berth_sysops_linux,
+                                .log = log_callback,
+                                .log_data = &sink};
     const char *log_path = NULL;
     int status = 0;
     int first = parse_globals(argc, argv, &ctx, &log_path, &sink, &status);

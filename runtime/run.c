@@ -23,8 +23,7 @@ static int exec_error(struct berth_spawned *s, berth_error **err)
     return berth_error_new_status(err, m.status ? m.status : 255, 0, "%s", m.text);
 }
 
-int berth_run(const struct berth_context *ctx, const struct berth_create_opts *o,
-              berth_error **err)
+int berth_run(const struct berth_context *ctx, const struct berth_create_opts *o, berth_error **err)
 {
     struct berth_spawned s;
     /* Before the clone: orphans of a container without a pid namespace come

@@ -4,8 +4,8 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 /* The low-level SHA256_* calls are deprecated in OpenSSL 3 in favour of
- * EVP (and the one-shot SHA256() goes through EVP), but EVP drags the provider machinery (and ~400 KB) into a static binary for
- * one digest of a few kilobytes. */
+ * EVP (and the one-shot SHA256() goes through EVP), but EVP drags the provider machinery (and ~400
+ * KB) into a static binary for one digest of a few kilobytes. */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/sha.h>
 #include <seccomp.h>

@@ -41,8 +41,7 @@ int berth_signal_init(const struct berth_container *c, int signo, berth_error **
         if (errno == ESRCH)
             return berth_error_new(err, 0, "container init %d: no such process",
                                    (int)c->state->pid);
-        return berth_error_new(err, errno, "pidfd_send_signal %d to %d", signo,
-                               (int)c->state->pid);
+        return berth_error_new(err, errno, "pidfd_send_signal %d to %d", signo, (int)c->state->pid);
     }
     return 0;
 }

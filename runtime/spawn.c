@@ -82,8 +82,8 @@ static int save_state(const struct berth_context *ctx, struct berth_spawned *s,
     state->cgroup_path = cg->path != NULL ? strdup(cg->path) : NULL;
     /* Borrowed from the config; berth_spawned_release() hands it back. */
     state->annotations = (berth_json *)s->config->annotations;
-    if (!state->oci_version || !state->id || !state->bundle || !state->rootfs ||
-        !state->created || !state->owner || (cg->path && !state->cgroup_path))
+    if (!state->oci_version || !state->id || !state->bundle || !state->rootfs || !state->created ||
+        !state->owner || (cg->path && !state->cgroup_path))
         return berth_error_new(err, ENOMEM, "state");
     return berth_store_save(s->container, err);
 }
@@ -120,11 +120,15 @@ static int clone_init(const struct berth_context *ctx, struct berth_spawned *s,
          * not hold it while it waits for `start`. */
         close(sp[0]);
         close(s->container->dirfd);
-        struct berth_init_args a = {.ctx = ctx, .config = s->config, .sock = sp[1],
-                                    .fifo_fd = fifo_fd, .no_pivot = o->no_pivot,
+        struct berth_init_args a = {.ctx = ctx,
+                                    .config = s->config,
+                                    .sock = sp[1],
+                                    .fifo_fd = fifo_fd,
+                                    .no_pivot = o->no_pivot,
                                     .no_new_keyring = o->no_new_keyring,
                                     .preserve_fds = o->preserve_fds,
-                                    .listen_fds = o->listen_fds, .orig_mask = s->orig_mask,
+                                    .listen_fds = o->listen_fds,
+                                    .orig_mask = s->orig_mask,
                                     .sec = s->sec};
         berth_init_main(&a);
     }

@@ -24,10 +24,10 @@ struct berth_spawned {
     const struct berth_cgroup_manager *cgm;
     pid_t pid;
     int pidfd;
-    int sock;           /* parent end, RUN mode only (else -1) */
-    int console;        /* process.terminal without --console-socket: the pty master */
-    int console_sock;   /* --console-socket, connected before anything is made */
-    sigset_t orig_mask; /* RUN mode: forwarded signals stay blocked until the wait */
+    int sock;                   /* parent end, RUN mode only (else -1) */
+    int console;                /* process.terminal without --console-socket: the pty master */
+    int console_sock;           /* --console-socket, connected before anything is made */
+    sigset_t orig_mask;         /* RUN mode: forwarded signals stay blocked until the wait */
     struct berth_security *sec; /* seccomp, maps, hooks, attrs (security.h); NULL early */
 };
 

@@ -3,7 +3,8 @@
 #include "lifecycle.h"
 #include "store.h"
 
-int berth_container_state(const struct berth_context *ctx, const char *id, char **ret, berth_error **err)
+int berth_container_state(const struct berth_context *ctx, const char *id, char **ret,
+                          berth_error **err)
 {
     struct berth_container *c = NULL;
     if (berth_store_open(ctx, id, false, &c, err) < 0)

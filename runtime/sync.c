@@ -29,8 +29,8 @@ static const char *type_name(uint32_t t)
 
 void berth_sync_send_error(int sock, const berth_error *err)
 {
-    struct berth_sync_msg m = {.type = BERTH_SYNC_ERROR, .errnum = err->errnum,
-                               .status = err->status};
+    struct berth_sync_msg m = {
+        .type = BERTH_SYNC_ERROR, .errnum = err->errnum, .status = err->status};
     snprintf(m.text, sizeof(m.text), "%s", err->msg);
     (void)!send(sock, &m, sizeof(m), MSG_NOSIGNAL);
 }

@@ -49,7 +49,7 @@ enum berth_sync_type {
     BERTH_SYNC_READY = 1,
     BERTH_SYNC_START,
     BERTH_SYNC_ERROR,
-    BERTH_SYNC_CONSOLE, /* carries the pty master as SCM_RIGHTS */
+    BERTH_SYNC_CONSOLE,    /* carries the pty master as SCM_RIGHTS */
     BERTH_SYNC_MAPS_DONE,  /* parent -> child: uid_map/gid_map written */
     BERTH_SYNC_SECCOMP_FD, /* child -> parent: the seccomp listener, SCM_RIGHTS */
     BERTH_SYNC_HOOKS,      /* child -> parent: run prestart + createRuntime now */

@@ -58,6 +58,22 @@ fi
 passed=$((passed + unit_pass))
 failed=$((failed + unit_total - unit_pass))
 
+# --- formatting ------------------------------------------------------------------
+# .clang-format is the style; a file that drifts from it fails here.
+section "formatting (clang-format --dry-run)"
+if command -v clang-format >/dev/null; then
+    drift=$(cd "$top" && git ls-files '*.c' '*.h' 2>/dev/null | xargs -r clang-format --dry-run 2>&1 |
+        grep -o '^[^:]*:[0-9]*' | sort -u)
+    if [ -z "$drift" ]; then
+        passed=$((passed + 1))
+    else
+        echo "FAIL: formatting: run clang-format -i on: $(echo "$drift" | cut -d: -f1 | sort -u | tr '\n' ' ')"
+        failed=$((failed + 1))
+    fi
+else
+    echo "SKIP: formatting: clang-format is not installed (scripts/install-deps.sh installs it)"
+fi
+
 # --- benchmark harness ---------------------------------------------------------
 section "benchmark harness tests (bench/tests)"
 if bash "$top/bench/tests/run.sh"; then

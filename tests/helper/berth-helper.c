@@ -422,8 +422,8 @@ static int cmd_umask(int argc, char **argv)
 /* `session-keyring`: the serial of this process's session keyring. */
 static int cmd_session_keyring(int argc, char **argv)
 {
-    long id = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* KEY_SPEC_SESSION_KEYRING */,
-                      0);
+    long id =
+        syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* KEY_SPEC_SESSION_KEYRING */, 0);
     if (id < 0)
         return perror("keyctl"), 1;
     printf("%ld\n", id);
