@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../runtime/cleanup.h"
@@ -49,6 +50,8 @@ static pid_t legacy_clone(uint64_t flags, int cgroup_fd, int *ret_pidfd, berth_e
         if (fd < 0 || write(fd, buf, (size_t)n) != n) {
             int saved = errno;
             kill((pid_t)pid, SIGKILL);
+            waitpid((pid_t)pid, NULL, 0); /* no zombie, no fd behind the error */
+            close(pidfd);
             return berth_error_new(err, saved, "write %ld to cgroup.procs", pid);
         }
     }

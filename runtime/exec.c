@@ -55,20 +55,10 @@ static int check_status(const struct berth_container *c, bool ignore_paused, ber
     return 0;
 }
 
-/* runc's rules: a detached terminal needs a socket to hand it to, and a
- * socket is only for a detached terminal. */
 static int check_terminal(const berth_process_config *p, const struct berth_exec_opts *o,
                           berth_error **err)
 {
-    if (o->detach && p->terminal && o->console_socket == NULL)
-        return berth_error_new(err, 0,
-                               "cannot allocate tty if berth will detach without "
-                               "setting console socket");
-    if ((!o->detach || !p->terminal) && o->console_socket != NULL)
-        return berth_error_new(err, 0,
-                               "cannot use console socket if berth will not detach "
-                               "or allocate tty");
-    return 0;
+    return berth_terminal_check_options(o->detach, p->terminal, o->console_socket, err);
 }
 
 /* --cgroup names a directory below the container's own, never outside it.
@@ -240,12 +230,9 @@ static int run(const struct berth_context *ctx, const struct berth_exec_opts *o,
     x->masked = true;
     if (start_child(ctx, o, x, err) < 0)
         return -1;
-    if (x->console_sock >= 0) {
-        if (berth_terminal_send_fd(x->console_sock, x->master, err) < 0)
-            return berth_error_wrap(err, "console socket `%s`", o->console_socket);
-        close(x->master);
-        x->master = -1;
-    }
+    if (x->console_sock >= 0 &&
+        berth_terminal_hand_off(x->console_sock, &x->master, o->console_socket, err) < 0)
+        return -1;
     if (berth_write_pid_file(o->pid_file, x->pid, err) < 0)
         return -1;
     if (o->detach) {

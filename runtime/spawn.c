@@ -32,17 +32,9 @@ static int check_options(const struct berth_context *ctx, const berth_config *c,
 {
     if (o->preserve_fds < 0)
         return berth_error_new(err, 0, "--preserve-fds: must not be negative");
-    /* runc's rules: a detached terminal needs a socket to hand it to, and a
-     * socket is only for a detached terminal. */
     bool detached = mode == BERTH_SPAWN_CREATE || o->detach;
-    if (detached && c->process.terminal && o->console_socket == NULL)
-        return berth_error_new(err, 0,
-                               "cannot allocate tty if berth will detach without setting "
-                               "console socket");
-    if ((!detached || !c->process.terminal) && o->console_socket != NULL)
-        return berth_error_new(err, 0,
-                               "cannot use console socket if berth will not detach or "
-                               "allocate tty");
+    if (berth_terminal_check_options(detached, c->process.terminal, o->console_socket, err) < 0)
+        return -1;
     return berth_fds_check(o->listen_fds, o->preserve_fds, err);
 }
 
@@ -165,12 +157,9 @@ static int spawn_in_store(const struct berth_context *ctx, const struct berth_cr
         return -1;
     if (clone_init(ctx, s, o, fifo_fd, cg->dirfd, err) < 0)
         return -1;
-    if (s->console_sock >= 0) {
-        if (berth_terminal_send_fd(s->console_sock, s->console, err) < 0)
-            return berth_error_wrap(err, "console socket `%s`", o->console_socket);
-        close(s->console);
-        s->console = -1;
-    }
+    if (s->console_sock >= 0 &&
+        berth_terminal_hand_off(s->console_sock, &s->console, o->console_socket, err) < 0)
+        return -1;
     if (save_state(ctx, s, cg, err) < 0 || berth_write_pid_file(o->pid_file, s->pid, err) < 0 ||
         berth_hooks_save(s->container->dirfd, s->config, err) < 0)
         return -1;
@@ -206,6 +195,7 @@ int berth_spawn(const struct berth_context *ctx, const struct berth_create_opts 
         berth_error_new(err, errno, "sigprocmask");
         goto fail;
     }
+    s->masked = true;
     if (berth_store_create(ctx, o->id, &s->container, err) < 0)
         goto fail;
     struct berth_cgroup cg = {.path = NULL, .dirfd = -1};
@@ -226,6 +216,9 @@ int berth_spawn(const struct berth_context *ctx, const struct berth_create_opts 
     if (r == 0)
         return 0;
 fail:
+    /* The caller gets its signal mask back along with the error. */
+    if (s->masked)
+        sigprocmask(SIG_SETMASK, &s->orig_mask, NULL);
     berth_spawned_release(s);
     return -1;
 }

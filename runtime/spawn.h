@@ -28,6 +28,7 @@ struct berth_spawned {
     int console;                /* process.terminal without --console-socket: the pty master */
     int console_sock;           /* --console-socket, connected before anything is made */
     sigset_t orig_mask;         /* RUN mode: forwarded signals stay blocked until the wait */
+    bool masked;                /* orig_mask must be restored if spawning fails */
     struct berth_security *sec; /* seccomp, maps, hooks, attrs (security.h); NULL early */
 };
 

@@ -55,6 +55,29 @@ int berth_terminal_send_to_socket(const char *path, int master, berth_error **er
     return 0;
 }
 
+int berth_terminal_check_options(bool detached, bool terminal, const char *console_socket,
+                                 berth_error **err)
+{
+    if (detached && terminal && console_socket == NULL)
+        return berth_error_new(err, 0,
+                               "cannot allocate tty if berth will detach without setting "
+                               "console socket");
+    if ((!detached || !terminal) && console_socket != NULL)
+        return berth_error_new(err, 0,
+                               "cannot use console socket if berth will not detach or "
+                               "allocate tty");
+    return 0;
+}
+
+int berth_terminal_hand_off(int sock, int *master, const char *path, berth_error **err)
+{
+    if (berth_terminal_send_fd(sock, *master, err) < 0)
+        return berth_error_wrap(err, "console socket `%s`", path);
+    close(*master);
+    *master = -1;
+    return 0;
+}
+
 /* --- the foreground proxy ------------------------------------------------ */
 
 static int host_tty(void)

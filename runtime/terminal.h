@@ -19,6 +19,15 @@ int berth_terminal_connect(const char *path, berth_error **err);
  * SCM_RIGHTS control message, the payload being the pty's name. */
 int berth_terminal_send_fd(int sock, int fd, berth_error **err);
 
+/* runc's rules, shared by create/run and exec: a detached terminal needs a
+ * socket to hand it to, and a socket is only for a detached terminal. */
+int berth_terminal_check_options(bool detached, bool terminal, const char *console_socket,
+                                 berth_error **err);
+
+/* Sends *master over the connected console socket `sock` (opened from
+ * `path`), then closes *master and sets it to -1: the receiver owns the pty. */
+int berth_terminal_hand_off(int sock, int *master, const char *path, berth_error **err);
+
 /* berth_terminal_connect + berth_terminal_send_fd + close. The caller still
  * owns (and closes) master. */
 int berth_terminal_send_to_socket(const char *path, int master, berth_error **err);
